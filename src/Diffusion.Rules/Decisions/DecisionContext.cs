@@ -1,0 +1,87 @@
+namespace Diffusion.Rules.Decisions;
+
+/// <summary>The ultimate consignee, with the tiers of its headquarters and of its ultimate parent's headquarters.</summary>
+/// <param name="Id">The consignee's id (names its LPP bucket).</param>
+/// <param name="HeadquartersCountry">ISO 3166-1 alpha-2, or "" when not given.</param>
+/// <param name="HeadquartersTier">1, 2 or 3; 0 when the country is not given.</param>
+/// <param name="ParentHeadquartersCountry">ISO 3166-1 alpha-2, or "" when not given.</param>
+/// <param name="ParentHeadquartersTier">1, 2 or 3; 0 when the country is not given.</param>
+public sealed record ConsigneeProfile(
+    string Id,
+    string HeadquartersCountry,
+    int HeadquartersTier,
+    string ParentHeadquartersCountry,
+    int ParentHeadquartersTier)
+{
+    /// <summary>The headquarters tier that governs: an entity headquartered, or whose ultimate parent is, in Tier 3 is Tier 3 anywhere.</summary>
+    public int EffectiveHeadquartersTier => Math.Max(HeadquartersTier, ParentHeadquartersTier);
+
+    /// <summary>The country that makes the consignee Tier 3 (its own headquarters first), or "".</summary>
+    public string Tier3HeadquartersCountry => HeadquartersTier == 3 ? HeadquartersCountry
+        : ParentHeadquartersTier == 3 ? ParentHeadquartersCountry : "";
+}
+
+/// <summary>The kind of a Validated End User.</summary>
+public enum VeuKind
+{
+    /// <summary>Universal VEU: Tier 1-headquartered, datacenters anywhere but D:5/Macau.</summary>
+    Universal = 1,
+
+    /// <summary>National VEU: one authorisation per country.</summary>
+    National = 2,
+}
+
+/// <summary>What EndUsers found about the consignee's VEU authorisation for this export.</summary>
+/// <param name="Id">The VEU id.</param>
+/// <param name="Kind">UVEU or NVEU; null when the VEU is unknown.</param>
+/// <param name="Active">Status active and valid on the as-of date.</param>
+/// <param name="AuthorizedForDestination">The destination is among its authorised countries.</param>
+/// <param name="WithinLimits">The deployment keeps it within its limits (UVEU shares, NVEU installed base).</param>
+/// <param name="Reasons">EndUsers' own findings, passed through.</param>
+public sealed record VeuFinding(
+    string Id,
+    VeuKind? Kind,
+    bool Active,
+    bool AuthorizedForDestination,
+    bool WithinLimits,
+    IReadOnlyList<DecisionReason> Reasons);
+
+/// <summary>Buckets found too small for the draw planned in an earlier round (a refused reservation or a balance check).</summary>
+public sealed record AllocationState(bool LppExhausted = false, bool CountryAllocationExhausted = false, bool NveuExhausted = false)
+{
+    /// <summary>Nothing known to be exhausted.</summary>
+    public static AllocationState Unknown { get; } = new();
+}
+
+/// <summary>Everything a decision is made from. Built by the Decisions service from the other services' answers.</summary>
+/// <param name="RuleSetId">The rule set the decision is evaluated under.</param>
+/// <param name="AsOf">The calendar day the export is evaluated at.</param>
+/// <param name="DestinationCountry">ISO 3166-1 alpha-2.</param>
+/// <param name="DestinationTier">1, 2 or 3 under the rule set's tiers.</param>
+/// <param name="OriginCountry">The country exported from (the 2026 China/Macau band covers exports from the US only).</param>
+/// <param name="Consignee">The ultimate consignee.</param>
+/// <param name="Veu">The consignee's VEU finding, when it names one.</param>
+/// <param name="Items">The classified order lines.</param>
+/// <param name="Allocations">Buckets known to be exhausted.</param>
+/// <param name="Rules">The rule set's decision parameters.</param>
+public sealed record DecisionContext(
+    string RuleSetId,
+    DateOnly AsOf,
+    string DestinationCountry,
+    int DestinationTier,
+    string OriginCountry,
+    ConsigneeProfile Consignee,
+    VeuFinding? Veu,
+    IReadOnlyList<ClassifiedItem> Items,
+    AllocationState Allocations,
+    DecisionRules Rules)
+{
+    /// <summary>The destination is Tier 3 (D:5 or Macau).</summary>
+    public bool DestinationIsTier3 => DestinationTier == 3;
+
+    /// <summary>The consignee is headquartered, or its ultimate parent is, in Tier 3.</summary>
+    public bool ConsigneeIsTier3Headquartered => Consignee.EffectiveHeadquartersTier == 3;
+
+    /// <summary>The tier that governs the export: the stricter of the destination's and the consignee's headquarters'.</summary>
+    public int EffectiveTier => Math.Max(DestinationTier, Consignee.EffectiveHeadquartersTier);
+}

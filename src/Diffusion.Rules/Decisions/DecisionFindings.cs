@@ -1,0 +1,88 @@
+namespace Diffusion.Rules.Decisions;
+
+/// <summary>A licence requirement one rule found for one item.</summary>
+/// <param name="Source">What imposes it (a rule id), so a later rule can change its review policy.</param>
+/// <param name="Outcome">LicenseRequired or PresumptionOfDenial.</param>
+/// <param name="ReviewPolicy">How an application is reviewed.</param>
+/// <param name="Draw">The allocation a licensed export draws.</param>
+public sealed record Requirement(string Source, Outcome Outcome, string ReviewPolicy, DrawMechanism Draw);
+
+/// <summary>An authorisation (licence exception or VEU) one rule found available for one item.</summary>
+/// <param name="Exception">"AIA", "NAC", "ACA", "HBM", "VEU" or "LPP".</param>
+/// <param name="Draw">The allocation the export under it draws.</param>
+public sealed record Authorization(string Exception, DrawMechanism Draw);
+
+/// <summary>A change of the review policy of requirements from one source (e.g. the 2026 China/Macau band).</summary>
+/// <param name="Source">The requirement source whose policy changes.</param>
+/// <param name="Outcome">The new outcome.</param>
+/// <param name="ReviewPolicy">The new review policy.</param>
+public sealed record PolicyChange(string Source, Outcome Outcome, string ReviewPolicy);
+
+/// <summary>Collects what every rule found; rules only add, the evaluator decides.</summary>
+public sealed class DecisionFindings
+{
+    private readonly List<DecisionReason> reasons = [];
+    private readonly Dictionary<int, List<Requirement>> requirements = [];
+    private readonly Dictionary<int, List<Authorization>> authorizations = [];
+    private readonly Dictionary<int, List<PolicyChange>> policyChanges = [];
+
+    /// <summary>Every reason, in the order the rules found them.</summary>
+    public IReadOnlyList<DecisionReason> Reasons => reasons;
+
+    /// <summary>Records a finding.</summary>
+    public void Add(DecisionReason reason) => reasons.Add(reason);
+
+    /// <summary>Records a licence requirement for an item, with the reason.</summary>
+    public void Require(ClassifiedItem item, Requirement requirement, DecisionReason reason)
+    {
+        Get(requirements, item.Index).Add(requirement);
+        reasons.Add(reason);
+    }
+
+    /// <summary>Records an available authorisation for an item, with the reason.</summary>
+    public void Authorize(ClassifiedItem item, Authorization authorization, DecisionReason reason)
+    {
+        Get(authorizations, item.Index).Add(authorization);
+        reasons.Add(reason);
+    }
+
+    /// <summary>Records a review-policy change for an item, with the reason.</summary>
+    public void ChangePolicy(ClassifiedItem item, PolicyChange change, DecisionReason reason)
+    {
+        Get(policyChanges, item.Index).Add(change);
+        reasons.Add(reason);
+    }
+
+    /// <summary>The requirements found for an item.</summary>
+    public IReadOnlyList<Requirement> RequirementsFor(int index) => requirements.GetValueOrDefault(index) ?? [];
+
+    /// <summary>The authorisations found for an item.</summary>
+    public IReadOnlyList<Authorization> AuthorizationsFor(int index) => authorizations.GetValueOrDefault(index) ?? [];
+
+    /// <summary>The policy changes found for an item.</summary>
+    public IReadOnlyList<PolicyChange> PolicyChangesFor(int index) => policyChanges.GetValueOrDefault(index) ?? [];
+
+    private static List<T> Get<T>(Dictionary<int, List<T>> map, int index)
+    {
+        if (!map.TryGetValue(index, out var list))
+        {
+            list = [];
+            map[index] = list;
+        }
+
+        return list;
+    }
+}
+
+/// <summary>
+/// One rule of the decision, in the YARP style: small, sealed, one per file, its id citing its paragraph.
+/// A rule only adds findings; it never stops the others (the decision explains itself fully).
+/// </summary>
+public interface IDecisionRule
+{
+    /// <summary>The rule's id, citing the paragraph it implements.</summary>
+    string Id { get; }
+
+    /// <summary>Adds what this rule finds about the order.</summary>
+    void Evaluate(DecisionContext context, DecisionFindings findings);
+}

@@ -1,0 +1,33 @@
+namespace Diffusion.Rules.Decisions;
+
+/// <summary>What an export needs, ordered from least to most restrictive (the order's outcome is its items' maximum).</summary>
+public enum Outcome
+{
+    /// <summary>No licence is required for this item under the rule set.</summary>
+    NoLicenseRequired = 1,
+
+    /// <summary>A licence would be required, but a licence exception (or a VEU authorisation) covers the export.</summary>
+    LicenseException = 2,
+
+    /// <summary>A licence is required; the review policy says how an application is reviewed.</summary>
+    LicenseRequired = 3,
+
+    /// <summary>A licence is required and applications are reviewed under a presumption of denial.</summary>
+    PresumptionOfDenial = 4,
+}
+
+/// <summary>Which allocation an authorised export draws down.</summary>
+public enum DrawMechanism
+{
+    /// <summary>Draws nothing.</summary>
+    None = 0,
+
+    /// <summary>The consignee's calendar-year License Exception LPP bucket (15 CFR 740.29).</summary>
+    LowProcessingPerformance = 1,
+
+    /// <summary>The destination's Tier 2 country allocation, licensed exports to non-VEU end users.</summary>
+    CountryAllocation = 2,
+
+    /// <summary>The National VEU's per-country bucket.</summary>
+    NationalVeu = 3,
+}

@@ -1,0 +1,44 @@
+namespace Diffusion.Rules.Decisions.Rules;
+
+/// <summary>
+/// High-bandwidth memory (3A090.c, 89 FR 96790): licence required for D:5 and Macau; License Exception HBM
+/// (15 CFR 740.25) covers parts the classification found eligible (bandwidth density below the exception's limit).
+/// Elsewhere 3A090.c needs no licence under these rules.
+/// </summary>
+public sealed class HighBandwidthMemoryRule : IDecisionRule
+{
+    /// <inheritdoc/>
+    public string Id => "15 CFR 740.25, License Exception HBM";
+
+    /// <inheritdoc/>
+    public void Evaluate(DecisionContext context, DecisionFindings findings)
+    {
+        foreach (var item in context.Items.Where(i => i.IsHighBandwidthMemory))
+        {
+            if (!context.DestinationIsTier3)
+            {
+                findings.Add(new DecisionReason(
+                    "HBM.OUTSIDE_TIER3",
+                    $"items[{item.Index}] {item.Description} (3A090.c) to {context.DestinationCountry}: licence required only for D:5 and Macau; no licence required",
+                    "15 CFR 742.6(a)(6)(iii), 3A090.c (89 FR 96790)",
+                    "S"));
+                continue;
+            }
+
+            if (!item.LicenseExceptions.Contains("HBM"))
+            {
+                findings.Add(DecisionReasons.ExceptionNotListed(item, "HBM", Id, "S"));
+                continue;
+            }
+
+            findings.Authorize(
+                item,
+                new Authorization("HBM", DrawMechanism.None),
+                new DecisionReason(
+                    "HBM.EXCEPTION",
+                    $"items[{item.Index}] {item.Description} to {context.DestinationCountry}: License Exception HBM",
+                    Id,
+                    "S"));
+        }
+    }
+}

@@ -1,0 +1,58 @@
+namespace Diffusion.Rules.Decisions.Rules;
+
+/// <summary>
+/// License Exception LPP (15 CFR 740.29): advanced-computing items to a Tier 2 destination, for a consignee not
+/// headquartered in D:5/Macau, within the consignee's calendar-year cap. The whole order's TPP counts against the
+/// consignee's LPP bucket, not the country allocation; an order that exceeds what remains of the cap is not LPP.
+/// </summary>
+public sealed class LowProcessingPerformanceRule : IDecisionRule
+{
+    /// <inheritdoc/>
+    public string Id => "15 CFR 740.29, License Exception LPP";
+
+    /// <inheritdoc/>
+    public void Evaluate(DecisionContext context, DecisionFindings findings)
+    {
+        if (!context.Rules.Framework.Value || context.DestinationTier != 2 || context.ConsigneeIsTier3Headquartered)
+        {
+            return;
+        }
+
+        var advanced = context.Items.Where(i => i.IsAdvancedComputing).ToList();
+        if (advanced.Count == 0)
+        {
+            return;
+        }
+
+        var bucket = context.Rules.LppBucketId(context.Consignee.Id, context.AsOf.Year);
+        var bucketTemplate = context.Rules.LppBucket;
+        if (context.Allocations.LppExhausted)
+        {
+            var orderTpp = advanced.Aggregate(0L, (sum, i) => checked(sum + i.WholeTpp));
+            findings.Add(new DecisionReason(
+                "LPP.ANNUAL_CAP",
+                $"the order's {orderTpp} TPP exceeds what remains of {bucket}: License Exception LPP is not available",
+                Id,
+                bucketTemplate.Confidence));
+            return;
+        }
+
+        foreach (var item in advanced)
+        {
+            if (!item.LicenseExceptions.Contains("LPP"))
+            {
+                findings.Add(DecisionReasons.ExceptionNotListed(item, "LPP", Id, "R"));
+                continue;
+            }
+
+            findings.Authorize(
+                item,
+                new Authorization("LPP", DrawMechanism.LowProcessingPerformance),
+                new DecisionReason(
+                    "LPP.AVAILABLE",
+                    $"items[{item.Index}] {item.Description}: License Exception LPP to {context.DestinationCountry} (Tier 2), {item.WholeTpp} TPP drawn from {bucket}, not from the country allocation",
+                    Id,
+                    bucketTemplate.Confidence));
+        }
+    }
+}

@@ -1,7 +1,7 @@
-using System.Globalization;
-using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
+using Diffusion.Testing.Postgres;
+using Diffusion.Testing.Processes;
+using Diffusion.Testing.Redis;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Npgsql;
@@ -9,42 +9,42 @@ using StackExchange.Redis;
 
 namespace Diffusion.ServiceDefaults.Tests;
 
-public sealed class ClientIntegrationTests
+[Collection(ServersCollection.Name)]
+public sealed class ClientIntegrationTests(RedisFixture redis, PostgresFixture postgres)
 {
     [Fact]
     public async Task AddRedisClient_RealServer_RegistersConnectedMultiplexerAndHealthyCheck()
     {
-        var port = FreePort();
-        using var redis = Process.Start(new ProcessStartInfo("/usr/bin/redis-server",
-            ["--port", port.ToString(CultureInfo.InvariantCulture), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"])
-        {
-            RedirectStandardOutput = true,
-        })!;
-        try
-        {
-            await WaitForTcpAsync(port);
-            await using var host = await ServiceHost.StartAsync(
-                new Dictionary<string, string?> { ["ConnectionStrings:redis"] = $"127.0.0.1:{port}" },
-                builder => builder.AddRedisClient("redis"));
+        await using var host = await ServiceHost.StartAsync(
+            new Dictionary<string, string?> { ["ConnectionStrings:redis"] = redis.ConnectionString },
+            builder => builder.AddRedisClient("redis"));
 
-            var database = host.App.Services.GetRequiredService<IConnectionMultiplexer>().GetDatabase();
-            await database.StringSetAsync("k", "v");
-            Assert.Equal("v", (string?)await database.StringGetAsync("k"));
-            using var health = await host.Client.GetAsync("/health");
-            Assert.Equal(HttpStatusCode.OK, health.StatusCode);
-        }
-        finally
-        {
-            redis.Kill(entireProcessTree: true);
-            await redis.WaitForExitAsync();
-        }
+        var database = host.App.Services.GetRequiredService<IConnectionMultiplexer>().GetDatabase();
+        await database.StringSetAsync("servicedefaults:k", "v");
+        Assert.Equal("v", (string?)await database.StringGetAsync("servicedefaults:k"));
+        using var health = await host.Client.GetAsync("/health");
+        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
+    }
+
+    [Fact]
+    public async Task AddNpgsqlDataSource_RealServer_RegistersDataSourceAndHealthyCheck()
+    {
+        var connectionString = await postgres.CreateDatabaseAsync();
+        await using var host = await ServiceHost.StartAsync(
+            new Dictionary<string, string?> { ["ConnectionStrings:ledger"] = connectionString },
+            builder => builder.AddNpgsqlDataSource("ledger"));
+
+        await using var command = host.App.Services.GetRequiredService<NpgsqlDataSource>().CreateCommand("SELECT 41 + 1");
+        Assert.Equal(42, await command.ExecuteScalarAsync());
+        using var health = await host.Client.GetAsync("/health");
+        Assert.Equal(HttpStatusCode.OK, health.StatusCode);
     }
 
     [Fact]
     public async Task AddRedisClient_ServerDown_StartsButIsNotReady()
     {
         await using var host = await ServiceHost.StartAsync(
-            new Dictionary<string, string?> { ["ConnectionStrings:redis"] = $"127.0.0.1:{FreePort()},connectTimeout=500" },
+            new Dictionary<string, string?> { ["ConnectionStrings:redis"] = $"127.0.0.1:{FreePort.Next()},connectTimeout=500" },
             builder => builder.AddRedisClient("redis"));
 
         using var health = await host.Client.GetAsync("/health");
@@ -60,7 +60,7 @@ public sealed class ClientIntegrationTests
         await using var host = await ServiceHost.StartAsync(
             new Dictionary<string, string?>
             {
-                ["ConnectionStrings:ledger"] = $"Host=127.0.0.1;Port={FreePort()};Username=u;Database=ledger;Timeout=2",
+                ["ConnectionStrings:ledger"] = $"Host=127.0.0.1;Port={FreePort.Next()};Username=u;Database=ledger;Timeout=2",
             },
             builder => builder.AddNpgsqlDataSource("ledger"));
 
@@ -91,30 +91,5 @@ public sealed class ClientIntegrationTests
             }));
 
         Assert.Contains($"ConnectionStrings__{name}", error.Message, StringComparison.Ordinal);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private static async Task WaitForTcpAsync(int port)
-    {
-        var deadline = Stopwatch.StartNew();
-        while (true)
-        {
-            try
-            {
-                using var client = new TcpClient();
-                await client.ConnectAsync(IPAddress.Loopback, port);
-                return;
-            }
-            catch (SocketException) when (deadline.Elapsed < TimeSpan.FromSeconds(10))
-            {
-                await Task.Delay(50);
-            }
-        }
     }
 }

@@ -1,0 +1,76 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Reflection;
+
+namespace Diffusion.Rules;
+
+/// <summary>
+/// One loaded, validated rule set: its manifest and its rule families (own files plus those inherited along
+/// <c>inherits</c>). Immutable; shared by every request.
+/// </summary>
+public sealed class RuleSet
+{
+    private readonly IReadOnlyDictionary<Type, LoadedFamily> _families;
+
+    internal RuleSet(RuleSetManifest manifest, RuleSet? parent, IReadOnlyDictionary<Type, LoadedFamily> families)
+    {
+        Manifest = manifest;
+        Parent = parent;
+        _families = families;
+    }
+
+    /// <summary>The id, e.g. "aid-2025".</summary>
+    public string Id => Manifest.Id;
+
+    /// <summary>The manifest (title, citation, effective period, status).</summary>
+    public RuleSetManifest Manifest { get; }
+
+    /// <summary>The set inherited from, if any.</summary>
+    public RuleSet? Parent { get; }
+
+    /// <summary>The days the set applies to, [from, to).</summary>
+    public EffectivePeriod Effective => Manifest.Effective;
+
+    /// <summary>
+    /// The day from which the operator may choose not to apply this set (an announced rescission); null if none.
+    /// </summary>
+    public DateOnly? NonEnforcementFrom =>
+        Manifest.Status.Value == RuleSetManifest.AnnouncedRescinded ? Manifest.Status.Date : null;
+
+    /// <summary>The family names this set has, own or inherited.</summary>
+    public IEnumerable<string> FamilyNames => _families.Values.Select(f => f.Name).Order(StringComparer.Ordinal);
+
+    /// <summary>The rule family <typeparamref name="T"/>, e.g. <c>ruleSet.Get&lt;TierRules&gt;()</c>.</summary>
+    /// <exception cref="RuleFamilyMissingException">Neither this set nor any set it inherits has the family's file.</exception>
+    public T Get<T>() where T : class, IRuleFamily => TryGet<T>(out var family)
+        ? family
+        : throw new RuleFamilyMissingException(Id, typeof(T).GetCustomAttribute<RuleFamilyAttribute>()?.Name ?? typeof(T).Name);
+
+    /// <summary>The rule family <typeparamref name="T"/> if this set has it (own or inherited).</summary>
+    public bool TryGet<T>([NotNullWhen(true)] out T? family) where T : class, IRuleFamily
+    {
+        family = _families.TryGetValue(typeof(T), out var loaded) ? (T)loaded.Value : null;
+        return family is not null;
+    }
+
+    /// <summary>The file a family was read from (e.g. "rules/acr-2023/classification.json" for an inherited one).</summary>
+    public string? SourceFileOf<T>() where T : class, IRuleFamily =>
+        _families.TryGetValue(typeof(T), out var loaded) ? loaded.File : null;
+
+    /// <inheritdoc />
+    public override string ToString() => $"{Id} {Effective}";
+
+    internal LoadedFamily? TryGetLoaded(Type type) => _families.GetValueOrDefault(type);
+
+    internal sealed record LoadedFamily(string Name, object Value, string File);
+}
+
+/// <summary>A rule set lacks a family a caller needs (e.g. tier lists in an acr-* set).</summary>
+public sealed class RuleFamilyMissingException(string ruleSetId, string family)
+    : InvalidOperationException($"rule set '{ruleSetId}' has no '{family}' rules (no {family}.json in it or the sets it inherits)")
+{
+    /// <summary>The rule set asked.</summary>
+    public string RuleSetId { get; } = ruleSetId;
+
+    /// <summary>The family name, e.g. "quotas".</summary>
+    public string Family { get; } = family;
+}

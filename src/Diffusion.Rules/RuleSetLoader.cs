@@ -1,0 +1,179 @@
+namespace Diffusion.Rules;
+
+/// <summary>
+/// Loads a rules directory: every sub-folder is one rule set (<c>ruleset.json</c> plus one file per rule family),
+/// all validated; a family file absent from a set is inherited along its <c>inherits</c> chain.
+/// </summary>
+public static class RuleSetLoader
+{
+    /// <summary>The manifest file of each rule set folder.</summary>
+    public const string ManifestFile = "ruleset.json";
+
+    /// <summary>Loads and validates every rule set under <paramref name="directory"/>.</summary>
+    /// <param name="directory">The rules directory (see <see cref="RulesDirectory.Locate"/>).</param>
+    /// <param name="options">Operator options for resolution; default <see cref="RuleOptions"/>.</param>
+    /// <param name="families">The families to read; default <see cref="RuleFamilyCatalog.Default"/>.</param>
+    /// <exception cref="RuleLoadException">A file is missing, malformed or invalid: the message names file, field and problem.</exception>
+    public static RuleSetRegistry Load(string directory, RuleOptions? options = null, RuleFamilyCatalog? families = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(directory);
+        families ??= RuleFamilyCatalog.Default;
+        var root = Path.GetFullPath(directory);
+        var prefix = Path.GetFileName(root.TrimEnd(Path.DirectorySeparatorChar));
+        string Display(string path) => Path.Combine(prefix, Path.GetRelativePath(root, path)).Replace('\\', '/');
+
+        if (!Directory.Exists(root))
+        {
+            throw new RuleLoadException([new RuleProblem(prefix, "$", $"the rules directory '{root}' does not exist")]);
+        }
+
+        var manifests = ReadManifests(root, Display);
+        var ordered = OrderByInheritance(manifests);
+
+        var loaded = new Dictionary<string, RuleSet>(StringComparer.Ordinal);
+        foreach (var (manifest, folder) in ordered)
+        {
+            var parent = manifest.Inherits is { } p ? loaded[p] : null;
+            loaded[manifest.Id] = LoadSet(manifest, folder, parent, families, Display);
+        }
+
+        return new RuleSetRegistry(loaded.Values.OrderBy(s => s.Effective.From).ThenBy(s => s.Id, StringComparer.Ordinal).ToList(),
+            options ?? new RuleOptions());
+    }
+
+    private static List<(RuleSetManifest Manifest, string Folder, string File)> ReadManifests(string root, Func<string, string> display)
+    {
+        var problems = new List<RuleProblem>();
+        var manifests = new List<(RuleSetManifest Manifest, string Folder, string File)>();
+        foreach (var folder in Directory.EnumerateDirectories(root).Order(StringComparer.Ordinal))
+        {
+            var file = Path.Combine(folder, ManifestFile);
+            if (!File.Exists(file))
+            {
+                problems.Add(new RuleProblem(display(folder), "$", $"a rule set folder must contain {ManifestFile}"));
+                continue;
+            }
+
+            var manifest = RuleJson.Read<RuleSetManifest>(file, display(file));
+            var context = new RuleValidationContext(display(file));
+            manifest.Validate(context);
+            var duplicate = manifests.FirstOrDefault(m => m.Manifest.Id == manifest.Id);
+            context.Require(duplicate.Manifest is null, "$.id",
+                $"duplicate rule set id '{manifest.Id}' (also in {duplicate.File})");
+            context.Require(duplicate.Manifest is not null || manifest.Id == Path.GetFileName(folder), "$.id",
+                $"id '{manifest.Id}' must equal its folder name '{Path.GetFileName(folder)}'");
+            problems.AddRange(context.Problems);
+            manifests.Add((manifest, folder, display(file)));
+        }
+
+        if (manifests.Count == 0 && problems.Count == 0)
+        {
+            problems.Add(new RuleProblem(display(root), "$", $"no rule set found (expected <id>/{ManifestFile} folders)"));
+        }
+
+        var ids = manifests.Select(m => m.Manifest.Id).ToHashSet(StringComparer.Ordinal);
+        foreach (var (manifest, _, file) in manifests)
+        {
+            if (manifest.Inherits is { } inherits && !ids.Contains(inherits))
+            {
+                problems.Add(new RuleProblem(file, "$.inherits",
+                    $"unknown rule set '{inherits}' (known: {string.Join(", ", ids.Order(StringComparer.Ordinal))})"));
+            }
+        }
+
+        // Resolution needs at most one set of each kind (with / without the framework) in force on any day.
+        for (var i = 0; i < manifests.Count; i++)
+        {
+            for (var j = 0; j < i; j++)
+            {
+                var (a, b) = (manifests[j].Manifest, manifests[i].Manifest);
+                if (a.AiDiffusionFramework == b.AiDiffusionFramework && a.Effective.Overlaps(b.Effective) && a.Id != b.Id)
+                {
+                    problems.Add(new RuleProblem(manifests[i].File, "$.effective",
+                        $"period {b.Effective} overlaps {a.Id} {a.Effective}; sets of the same kind " +
+                        $"(ai_diffusion_framework: {(a.AiDiffusionFramework ? "true" : "false")}) must not overlap"));
+                }
+            }
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new RuleLoadException(problems);
+        }
+
+        return manifests;
+    }
+
+    private static List<(RuleSetManifest Manifest, string Folder)> OrderByInheritance(
+        List<(RuleSetManifest Manifest, string Folder, string File)> manifests)
+    {
+        var byId = manifests.ToDictionary(m => m.Manifest.Id, StringComparer.Ordinal);
+        var ordered = new List<(RuleSetManifest, string)>();
+        var done = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var start in manifests)
+        {
+            var chain = new List<(RuleSetManifest Manifest, string Folder, string File)>();
+            for (var current = start; !done.Contains(current.Manifest.Id);)
+            {
+                if (chain.Any(c => c.Manifest.Id == current.Manifest.Id))
+                {
+                    throw new RuleLoadException([new RuleProblem(start.File, "$.inherits",
+                        $"inheritance cycle: {string.Join(" -> ", chain.Select(c => c.Manifest.Id))} -> {current.Manifest.Id}")]);
+                }
+
+                chain.Add(current);
+                if (current.Manifest.Inherits is not { } parent)
+                {
+                    break;
+                }
+
+                current = byId[parent];
+            }
+
+            for (var k = chain.Count - 1; k >= 0; k--)
+            {
+                if (done.Add(chain[k].Manifest.Id))
+                {
+                    ordered.Add((chain[k].Manifest, chain[k].Folder));
+                }
+            }
+        }
+
+        return ordered;
+    }
+
+    private static RuleSet LoadSet(
+        RuleSetManifest manifest, string folder, RuleSet? parent, RuleFamilyCatalog families, Func<string, string> display)
+    {
+        foreach (var file in Directory.EnumerateFiles(folder).Order(StringComparer.Ordinal))
+        {
+            var name = Path.GetFileName(file);
+            if (name == ManifestFile)
+            {
+                continue;
+            }
+
+            if (!name.EndsWith(".json", StringComparison.Ordinal) || !families.Families.ContainsKey(name[..^5]))
+            {
+                throw new RuleLoadException([new RuleProblem(display(file), "$",
+                    $"not a known rule family file (known: {string.Join(", ", families.Families.Keys.Order(StringComparer.Ordinal).Select(k => k + ".json"))})")]);
+            }
+        }
+
+        var loaded = new Dictionary<Type, RuleSet.LoadedFamily>();
+        foreach (var (name, type) in families.Families)
+        {
+            var file = Path.Combine(folder, name + ".json");
+            if (File.Exists(file))
+            {
+                loaded[type] = new RuleSet.LoadedFamily(name, RuleJson.Read(file, display(file), type), display(file));
+            }
+            else if (parent is not null && parent.TryGetLoaded(type) is { } inherited)
+            {
+                loaded[type] = inherited;
+            }
+        }
+
+        return new RuleSet(manifest, parent, loaded);
+    }
+}

@@ -2,7 +2,8 @@ namespace Diffusion.Rules;
 
 /// <summary>
 /// Loads a rules directory: every sub-folder is one rule set (<c>ruleset.json</c> plus one file per rule family),
-/// all validated; a family file absent from a set is inherited along its <c>inherits</c> chain.
+/// all validated; a family file absent from a set is inherited along its <c>inherits</c> chain. Files whose name is
+/// no known family are not read (a family's data may land before its record type).
 /// </summary>
 public static class RuleSetLoader
 {
@@ -145,21 +146,6 @@ public static class RuleSetLoader
     private static RuleSet LoadSet(
         RuleSetManifest manifest, string folder, RuleSet? parent, RuleFamilyCatalog families, Func<string, string> display)
     {
-        foreach (var file in Directory.EnumerateFiles(folder).Order(StringComparer.Ordinal))
-        {
-            var name = Path.GetFileName(file);
-            if (name == ManifestFile)
-            {
-                continue;
-            }
-
-            if (!name.EndsWith(".json", StringComparison.Ordinal) || !families.Families.ContainsKey(name[..^5]))
-            {
-                throw new RuleLoadException([new RuleProblem(display(file), "$",
-                    $"not a known rule family file (known: {string.Join(", ", families.Families.Keys.Order(StringComparer.Ordinal).Select(k => k + ".json"))})")]);
-            }
-        }
-
         var loaded = new Dictionary<Type, RuleSet.LoadedFamily>();
         foreach (var (name, type) in families.Families)
         {

@@ -29,6 +29,7 @@ public enum ItemKind
 /// <param name="MaxChipTpp">The highest TPP of one chip in the item (the 2026 China/Macau band tests chips, not servers).</param>
 /// <param name="MaxChipDramBandwidthGbPerS">The highest total DRAM bandwidth of one chip in the item, GB/s; 0 when unknown.</param>
 /// <param name="ModelWeights">For model weights: what ModelWeights found.</param>
+/// <param name="H100EquivalentsEach">One unit in H100s, as the classification found it.</param>
 public sealed record ClassifiedItem(
     int Index,
     string Description,
@@ -41,7 +42,8 @@ public sealed record ClassifiedItem(
     IReadOnlySet<string> LicenseExceptions,
     double MaxChipTpp = 0,
     double MaxChipDramBandwidthGbPerS = 0,
-    ModelWeightsFinding? ModelWeights = null)
+    ModelWeightsFinding? ModelWeights = null,
+    double H100EquivalentsEach = 0)
 {
     /// <summary>Validates what the rules rely on.</summary>
     public ClassifiedItem Validate()
@@ -88,4 +90,4 @@ public sealed record ModelWeightsFinding(
     bool LicenseRequired,
     string LicenseException,
     string ReviewPolicy,
-    IReadOnlyList<DecisionReason> Reasons);
+    IReadOnlyList<Reason> Reasons);

@@ -28,4 +28,4 @@ public sealed record Decision(
     IReadOnlyList<PlannedDraw> Draws,
     double TotalTpp,
     double H100Equivalents,
-    IReadOnlyList<DecisionReason> Reasons);
+    IReadOnlyList<Reason> Reasons);

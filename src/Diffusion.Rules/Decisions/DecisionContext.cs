@@ -44,7 +44,7 @@ public sealed record VeuFinding(
     bool Active,
     bool AuthorizedForDestination,
     bool WithinLimits,
-    IReadOnlyList<DecisionReason> Reasons);
+    IReadOnlyList<Reason> Reasons);
 
 /// <summary>Buckets found too small for the draw planned in an earlier round (a refused reservation or a balance check).</summary>
 public sealed record AllocationState(bool LppExhausted = false, bool CountryAllocationExhausted = false, bool NveuExhausted = false)
@@ -64,6 +64,9 @@ public sealed record AllocationState(bool LppExhausted = false, bool CountryAllo
 /// <param name="Items">The classified order lines.</param>
 /// <param name="Allocations">Buckets known to be exhausted.</param>
 /// <param name="Rules">The rule set's decision parameters.</param>
+/// <param name="Framework">Whether the AI Diffusion framework applies under the rule set (its manifest), with its source.</param>
+/// <param name="LicenceGroupMembership">Without the framework: the D:1/D:4 entry that makes the destination need a licence; null when it does not.</param>
+/// <param name="TierReasons">How the destination's tier was found (reported first).</param>
 public sealed record DecisionContext(
     string RuleSetId,
     DateOnly AsOf,
@@ -74,7 +77,10 @@ public sealed record DecisionContext(
     VeuFinding? Veu,
     IReadOnlyList<ClassifiedItem> Items,
     AllocationState Allocations,
-    DecisionRules Rules)
+    DecisionRules Rules,
+    Cited<bool> Framework,
+    Cited<string>? LicenceGroupMembership,
+    IReadOnlyList<Reason> TierReasons)
 {
     /// <summary>The destination is Tier 3 (D:5 or Macau).</summary>
     public bool DestinationIsTier3 => DestinationTier == 3;

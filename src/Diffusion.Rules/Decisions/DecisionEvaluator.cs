@@ -51,6 +51,11 @@ public sealed class DecisionEvaluator(IReadOnlyList<IDecisionRule> rules)
         }
 
         var findings = new DecisionFindings();
+        foreach (var reason in context.TierReasons)
+        {
+            findings.Add(reason);
+        }
+
         foreach (var rule in rules)
         {
             rule.Evaluate(context, findings);
@@ -75,7 +80,7 @@ public sealed class DecisionEvaluator(IReadOnlyList<IDecisionRule> rules)
             items,
             draws,
             totalTpp,
-            totalTpp / context.Rules.H100Tpp.Value,
+            context.Items.Sum(i => i.H100EquivalentsEach * i.Quantity),
             findings.Reasons);
     }
 

@@ -21,33 +21,33 @@ public sealed record PolicyChange(string Source, Outcome Outcome, string ReviewP
 /// <summary>Collects what every rule found; rules only add, the evaluator decides.</summary>
 public sealed class DecisionFindings
 {
-    private readonly List<DecisionReason> reasons = [];
+    private readonly List<Reason> reasons = [];
     private readonly Dictionary<int, List<Requirement>> requirements = [];
     private readonly Dictionary<int, List<Authorization>> authorizations = [];
     private readonly Dictionary<int, List<PolicyChange>> policyChanges = [];
 
     /// <summary>Every reason, in the order the rules found them.</summary>
-    public IReadOnlyList<DecisionReason> Reasons => reasons;
+    public IReadOnlyList<Reason> Reasons => reasons;
 
     /// <summary>Records a finding.</summary>
-    public void Add(DecisionReason reason) => reasons.Add(reason);
+    public void Add(Reason reason) => reasons.Add(reason);
 
     /// <summary>Records a licence requirement for an item, with the reason.</summary>
-    public void Require(ClassifiedItem item, Requirement requirement, DecisionReason reason)
+    public void Require(ClassifiedItem item, Requirement requirement, Reason reason)
     {
         Get(requirements, item.Index).Add(requirement);
         reasons.Add(reason);
     }
 
     /// <summary>Records an available authorisation for an item, with the reason.</summary>
-    public void Authorize(ClassifiedItem item, Authorization authorization, DecisionReason reason)
+    public void Authorize(ClassifiedItem item, Authorization authorization, Reason reason)
     {
         Get(authorizations, item.Index).Add(authorization);
         reasons.Add(reason);
     }
 
     /// <summary>Records a review-policy change for an item, with the reason.</summary>
-    public void ChangePolicy(ClassifiedItem item, PolicyChange change, DecisionReason reason)
+    public void ChangePolicy(ClassifiedItem item, PolicyChange change, Reason reason)
     {
         Get(policyChanges, item.Index).Add(change);
         reasons.Add(reason);

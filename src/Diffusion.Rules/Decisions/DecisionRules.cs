@@ -1,42 +1,41 @@
 namespace Diffusion.Rules.Decisions;
 
-/// <summary>A value from rule data with where it comes from and how sure it is.</summary>
-/// <param name="Value">The value.</param>
-/// <param name="Citation">The regulatory source.</param>
-/// <param name="Confidence">R regulatory text, G official statement, S secondary, C arithmetic, ? unverified.</param>
-public sealed record DecisionValue<T>(T Value, string Citation, string Confidence);
-
 /// <summary>
-/// The decision parameters of one rule set (rules/&lt;set&gt;/decisions.json). Every number and every policy wording
-/// lives here, with its citation, so an officer can correct it without a release.
+/// The decision parameters of one rule set, file <c>rules/&lt;set&gt;/decisions.json</c>: review policies, bucket id
+/// templates, the worldwide licence for Tier 3-headquartered entities and the 2026 China/Macau band. Every value
+/// carries its citation so an officer can correct it without a release. Whether the AI Diffusion framework applies
+/// comes from the rule set's manifest; tiers and country groups from <c>tiers.json</c>.
 /// </summary>
-/// <param name="Framework">Whether the January 2025 AI Diffusion framework applies: worldwide licence for advanced-computing
-/// items, Tier 1 under License Exception AIA, License Exception LPP and the Tier 2 country allocations.</param>
-/// <param name="Tier3ReviewPolicy">Review policy for Tier 3 (D:5/Macau) destinations and Tier 3-headquartered consignees.</param>
-/// <param name="Tier2ReviewPolicy">Review policy for a licensed Tier 2 export within the country allocation.</param>
-/// <param name="BeyondAllocationReviewPolicy">Review policy once the country allocation is used up.</param>
-/// <param name="LicenceDestinations">Without the framework: destinations besides Tier 3 that need a licence (D:1/D:4 not in A:5/A:6).</param>
-/// <param name="LicenceDestinationReviewPolicy">Review policy for those destinations.</param>
-/// <param name="LppBucket">Bucket id template of the LPP consignee-year bucket: {consignee}, {year}.</param>
-/// <param name="CountryAllocationBucket">Bucket id template of a Tier 2 country allocation: {country}.</param>
-/// <param name="NveuBucket">Bucket id template of an NVEU's per-country bucket: {veu}, {country}.</param>
-/// <param name="H100Tpp">TPP of one NVIDIA H100, for H100-equivalents.</param>
-/// <param name="HeadquartersRule">Citation of the worldwide licence for entities headquartered in D:5/Macau.</param>
-/// <param name="CaseByCase">The China/Macau case-by-case band, when the rule set has it.</param>
-public sealed record DecisionRules(
-    DecisionValue<bool> Framework,
-    DecisionValue<string> Tier3ReviewPolicy,
-    DecisionValue<string> Tier2ReviewPolicy,
-    DecisionValue<string> BeyondAllocationReviewPolicy,
-    DecisionValue<IReadOnlyList<string>> LicenceDestinations,
-    DecisionValue<string> LicenceDestinationReviewPolicy,
-    DecisionValue<string> LppBucket,
-    DecisionValue<string> CountryAllocationBucket,
-    DecisionValue<string> NveuBucket,
-    DecisionValue<double> H100Tpp,
-    DecisionValue<string> HeadquartersRule,
-    CaseByCaseBand? CaseByCase)
+[RuleFamily("decisions")]
+public sealed record DecisionRules : IRuleFamily
 {
+    /// <summary>Review policy for Tier 3 (D:5/Macau) destinations and Tier 3-headquartered consignees.</summary>
+    public required Cited<string> Tier3ReviewPolicy { get; init; }
+
+    /// <summary>Review policy for a licensed Tier 2 export within the country allocation.</summary>
+    public required Cited<string> Tier2ReviewPolicy { get; init; }
+
+    /// <summary>Review policy once the country allocation cannot cover an export.</summary>
+    public required Cited<string> BeyondAllocationReviewPolicy { get; init; }
+
+    /// <summary>Without the framework: review policy for the D:1/D:4 destinations that need a licence.</summary>
+    public required Cited<string> LicenceDestinationReviewPolicy { get; init; }
+
+    /// <summary>Bucket id template of the LPP consignee-year bucket, with {consignee} and {year}.</summary>
+    public required Cited<string> LppBucket { get; init; }
+
+    /// <summary>Bucket id template of a Tier 2 country allocation, with {country}.</summary>
+    public required Cited<string> CountryAllocationBucket { get; init; }
+
+    /// <summary>Bucket id template of an NVEU's per-country bucket, with {veu} and {country}.</summary>
+    public required Cited<string> NveuBucket { get; init; }
+
+    /// <summary>The worldwide licence for entities headquartered (or whose ultimate parent is) in D:5/Macau.</summary>
+    public required Cited<string> HeadquartersRule { get; init; }
+
+    /// <summary>The China/Macau case-by-case band, in the rule sets that have it.</summary>
+    public CaseByCaseBand? CaseByCase { get; init; }
+
     /// <summary>The LPP bucket of a consignee for a calendar year.</summary>
     public string LppBucketId(string consigneeId, int year) => LppBucket.Value
         .Replace("{consignee}", consigneeId, StringComparison.Ordinal)
@@ -50,22 +49,69 @@ public sealed record DecisionRules(
     public string NveuBucketId(string veuId, string country) => NveuBucket.Value
         .Replace("{veu}", veuId, StringComparison.Ordinal)
         .Replace("{country}", country, StringComparison.Ordinal);
+
+    /// <inheritdoc/>
+    public void Validate(RuleValidationContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        foreach (var (policy, field) in new[]
+        {
+            (Tier3ReviewPolicy, "tier3_review_policy"),
+            (Tier2ReviewPolicy, "tier2_review_policy"),
+            (BeyondAllocationReviewPolicy, "beyond_allocation_review_policy"),
+            (LicenceDestinationReviewPolicy, "licence_destination_review_policy"),
+            (HeadquartersRule, "headquarters_rule"),
+        })
+        {
+            context.Require(!string.IsNullOrWhiteSpace(policy.Value), $"$.{field}.value", "must not be empty");
+            context.Require(!string.IsNullOrWhiteSpace(policy.Citation), $"$.{field}.citation", "must not be empty");
+        }
+
+        foreach (var (template, field, placeholders) in new[]
+        {
+            (LppBucket, "lpp_bucket", new[] { "{consignee}", "{year}" }),
+            (CountryAllocationBucket, "country_allocation_bucket", ["{country}"]),
+            (NveuBucket, "nveu_bucket", ["{veu}", "{country}"]),
+        })
+        {
+            foreach (var placeholder in placeholders)
+            {
+                context.Require(template.Value.Contains(placeholder, StringComparison.Ordinal), $"$.{field}.value", $"must contain {placeholder}");
+            }
+        }
+
+        if (CaseByCase is { } band)
+        {
+            context.Positive(band.TppBelow, "CaseByCase.TppBelow");
+            context.Positive(band.DramBandwidthBelowGbPerS, "CaseByCase.DramBandwidthBelowGbPerS");
+            context.CountryCodes(band.Countries.Value, "$.case_by_case.countries.value");
+            context.CountryCodes(band.OriginCountries.Value, "$.case_by_case.origin_countries.value");
+            context.Require(!string.IsNullOrWhiteSpace(band.ReviewPolicy.Value), "$.case_by_case.review_policy.value", "must not be empty");
+        }
+    }
 }
 
 /// <summary>
-/// The January 2026 China/Macau band (91 FR 1684): licence applications for chips below both thresholds, exported from
-/// the listed origins, are reviewed case by case with conditions instead of under a presumption of denial.
+/// The January 2026 China/Macau band (91 FR 1684): licence applications for chips below both thresholds, exported
+/// from the listed origins, are reviewed case by case with conditions instead of under a presumption of denial.
 /// </summary>
-/// <param name="Countries">Destinations (or headquarters) the band covers: CN, MO.</param>
-/// <param name="TppBelow">A chip's TPP must be below this (exclusive).</param>
-/// <param name="DramBandwidthBelowGbPerS">A chip's total DRAM bandwidth must be below this, GB/s (exclusive); unknown bandwidth does not qualify.</param>
-/// <param name="EffectiveFrom">First day the band applies (inclusive).</param>
-/// <param name="OriginCountries">Exports from these countries only.</param>
-/// <param name="ReviewPolicy">The review policy inside the band.</param>
-public sealed record CaseByCaseBand(
-    DecisionValue<IReadOnlyList<string>> Countries,
-    DecisionValue<double> TppBelow,
-    DecisionValue<double> DramBandwidthBelowGbPerS,
-    DecisionValue<DateOnly> EffectiveFrom,
-    DecisionValue<IReadOnlyList<string>> OriginCountries,
-    DecisionValue<string> ReviewPolicy);
+public sealed record CaseByCaseBand
+{
+    /// <summary>Destinations (or Tier 3 headquarters) the band covers: CN, MO.</summary>
+    public required Cited<IReadOnlyList<string>> Countries { get; init; }
+
+    /// <summary>A chip's TPP must be below this (exclusive).</summary>
+    public required Cited<decimal> TppBelow { get; init; }
+
+    /// <summary>A chip's total DRAM bandwidth must be below this, GB/s (exclusive); unknown bandwidth does not qualify.</summary>
+    public required Cited<decimal> DramBandwidthBelowGbPerS { get; init; }
+
+    /// <summary>First day the band applies (inclusive).</summary>
+    public required Cited<DateOnly> EffectiveFrom { get; init; }
+
+    /// <summary>Exports from these countries only.</summary>
+    public required Cited<IReadOnlyList<string>> OriginCountries { get; init; }
+
+    /// <summary>The review policy inside the band.</summary>
+    public required Cited<string> ReviewPolicy { get; init; }
+}

@@ -12,7 +12,7 @@ public sealed class ArtificialIntelligenceAuthorizationRule : IDecisionRule
     /// <inheritdoc/>
     public void Evaluate(DecisionContext context, DecisionFindings findings)
     {
-        var framework = context.Rules.Framework;
+        var framework = context.Framework;
         if (!framework.Value || context.DestinationTier != 1 || context.ConsigneeIsTier3Headquartered)
         {
             return;
@@ -22,14 +22,14 @@ public sealed class ArtificialIntelligenceAuthorizationRule : IDecisionRule
         {
             if (!item.LicenseExceptions.Contains("AIA"))
             {
-                findings.Add(DecisionReasons.ExceptionNotListed(item, "AIA", Id, "R"));
+                findings.Add(DecisionReasons.ExceptionNotListed(item, "AIA", Id, Confidence.Regulatory));
                 continue;
             }
 
             findings.Authorize(
                 item,
                 new Authorization("AIA", DrawMechanism.None),
-                new DecisionReason(
+                new Reason(
                     "AIA.TIER1",
                     $"items[{item.Index}] {item.Description} to {context.DestinationCountry} (Tier 1): License Exception AIA, no allocation drawn",
                     Id,

@@ -29,15 +29,15 @@ public sealed class ChinaMacauCaseByCaseRule : IDecisionRule
         var fromOrigin = band.OriginCountries.Value.Contains(context.OriginCountry, StringComparer.Ordinal);
         foreach (var item in context.Items.Where(i => i.IsAdvancedComputing))
         {
-            var tppInside = item.MaxChipTpp < band.TppBelow.Value;
+            var tppInside = (decimal)item.MaxChipTpp < band.TppBelow.Value;
             var bandwidthKnown = item.MaxChipDramBandwidthGbPerS > 0;
-            var bandwidthInside = bandwidthKnown && item.MaxChipDramBandwidthGbPerS < band.DramBandwidthBelowGbPerS.Value;
+            var bandwidthInside = bandwidthKnown && (decimal)item.MaxChipDramBandwidthGbPerS < band.DramBandwidthBelowGbPerS.Value;
             if (tppInside && bandwidthInside && fromOrigin)
             {
                 findings.ChangePolicy(
                     item,
                     new PolicyChange(source, Outcome.LicenseRequired, band.ReviewPolicy.Value),
-                    new DecisionReason(
+                    new Reason(
                         "CASE_BY_CASE.BAND",
                         $"items[{item.Index}] {item.Description}: chip TPP {item.MaxChipTpp:0.##} < {band.TppBelow.Value:0.##} and DRAM bandwidth {item.MaxChipDramBandwidthGbPerS:0.##} GB/s < {band.DramBandwidthBelowGbPerS.Value:0.##} GB/s, exported from {context.OriginCountry}, for {country}: {band.ReviewPolicy.Value}",
                         band.ReviewPolicy.Citation,
@@ -49,7 +49,7 @@ public sealed class ChinaMacauCaseByCaseRule : IDecisionRule
                 : !bandwidthKnown ? "the chip's total DRAM bandwidth is unknown"
                 : !bandwidthInside ? $"DRAM bandwidth {item.MaxChipDramBandwidthGbPerS:0.##} GB/s is not below {band.DramBandwidthBelowGbPerS.Value:0.##} GB/s"
                 : $"exported from {context.OriginCountry}, not from {string.Join("/", band.OriginCountries.Value)}";
-            findings.Add(new DecisionReason(
+            findings.Add(new Reason(
                 "CASE_BY_CASE.OUTSIDE_BAND",
                 $"items[{item.Index}] {item.Description}: outside the {country} case-by-case band: {why}",
                 band.TppBelow.Citation,

@@ -12,7 +12,7 @@ public sealed class CountryAllocationExhaustedRule : IDecisionRule
     /// <inheritdoc/>
     public void Evaluate(DecisionContext context, DecisionFindings findings)
     {
-        if (!context.Rules.Framework.Value || !context.Allocations.CountryAllocationExhausted || context.EffectiveTier != 2)
+        if (!context.Framework.Value || !context.Allocations.CountryAllocationExhausted || context.EffectiveTier != 2)
         {
             return;
         }
@@ -24,7 +24,7 @@ public sealed class CountryAllocationExhaustedRule : IDecisionRule
             findings.ChangePolicy(
                 item,
                 new PolicyChange(FrameworkWorldwideLicenceRule.RuleId, Outcome.PresumptionOfDenial, policy.Value),
-                new DecisionReason(
+                new Reason(
                     "COUNTRY_ALLOCATION.EXHAUSTED",
                     $"items[{item.Index}] {item.Description}: the allocation {bucket} cannot cover this order: {policy.Value}",
                     policy.Citation,

@@ -16,7 +16,7 @@ public sealed class FrameworkWorldwideLicenceRule : IDecisionRule
     /// <inheritdoc/>
     public void Evaluate(DecisionContext context, DecisionFindings findings)
     {
-        var framework = context.Rules.Framework;
+        var framework = context.Framework;
         if (!framework.Value || context.EffectiveTier == 3)
         {
             return;
@@ -32,7 +32,7 @@ public sealed class FrameworkWorldwideLicenceRule : IDecisionRule
             findings.Require(
                 item,
                 new Requirement(Id, Outcome.LicenseRequired, policy.Value, draw),
-                new DecisionReason(
+                new Reason(
                     "FRAMEWORK.WORLDWIDE_LICENCE",
                     $"items[{item.Index}] {item.Description} ({item.Eccn}) to {context.DestinationCountry} (Tier {context.DestinationTier}): licence required unless an exception applies, {policy.Value}{drawText}",
                     framework.Citation,

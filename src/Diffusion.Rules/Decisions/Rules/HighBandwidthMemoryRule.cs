@@ -17,28 +17,28 @@ public sealed class HighBandwidthMemoryRule : IDecisionRule
         {
             if (!context.DestinationIsTier3)
             {
-                findings.Add(new DecisionReason(
+                findings.Add(new Reason(
                     "HBM.OUTSIDE_TIER3",
                     $"items[{item.Index}] {item.Description} (3A090.c) to {context.DestinationCountry}: licence required only for D:5 and Macau; no licence required",
                     "15 CFR 742.6(a)(6)(iii), 3A090.c (89 FR 96790)",
-                    "S"));
+                    Confidence.Secondary));
                 continue;
             }
 
             if (!item.LicenseExceptions.Contains("HBM"))
             {
-                findings.Add(DecisionReasons.ExceptionNotListed(item, "HBM", Id, "S"));
+                findings.Add(DecisionReasons.ExceptionNotListed(item, "HBM", Id, Confidence.Secondary));
                 continue;
             }
 
             findings.Authorize(
                 item,
                 new Authorization("HBM", DrawMechanism.None),
-                new DecisionReason(
+                new Reason(
                     "HBM.EXCEPTION",
                     $"items[{item.Index}] {item.Description} to {context.DestinationCountry}: License Exception HBM",
                     Id,
-                    "S"));
+                    Confidence.Secondary));
         }
     }
 }

@@ -2,8 +2,8 @@ namespace Diffusion.Rules.Decisions.Rules;
 
 /// <summary>
 /// Without the 2025 framework (the 2023 rule as corrected, or the 2026 rules when the framework is not enforced),
-/// advanced-computing items need a licence for the listed destinations besides D:5/Macau: Country Groups D:1 and D:4
-/// not also in A:5 or A:6. Everywhere else needs no licence under this rule.
+/// advanced-computing items need a licence for Country Groups D:1 and D:4 besides D:5/Macau (the groups License
+/// Exception ACA serves); everywhere else needs no licence under this rule.
 /// </summary>
 public sealed class LicenceDestinationRule : IDecisionRule
 {
@@ -13,22 +13,21 @@ public sealed class LicenceDestinationRule : IDecisionRule
     /// <inheritdoc/>
     public void Evaluate(DecisionContext context, DecisionFindings findings)
     {
-        if (context.Rules.Framework.Value || context.EffectiveTier == 3)
+        if (context.Framework.Value || context.EffectiveTier == 3)
         {
             return;
         }
 
-        var listed = context.Rules.LicenceDestinations;
         var advanced = context.Items.Where(i => i.IsAdvancedComputing).ToList();
-        if (!listed.Value.Contains(context.DestinationCountry, StringComparer.Ordinal))
+        if (context.LicenceGroupMembership is not { } membership)
         {
             foreach (var item in advanced)
             {
-                findings.Add(new DecisionReason(
+                findings.Add(new Reason(
                     "DESTINATION.NO_LICENCE",
-                    $"items[{item.Index}] {item.Description} ({item.Eccn}) to {context.DestinationCountry}: not a licence destination under {context.RuleSetId}; no licence required",
-                    listed.Citation,
-                    listed.Confidence));
+                    $"items[{item.Index}] {item.Description} ({item.Eccn}) to {context.DestinationCountry}: not in D:1, D:4, D:5 or Macau; no licence required under {context.RuleSetId}",
+                    Id,
+                    Confidence.Regulatory));
             }
 
             return;
@@ -40,11 +39,11 @@ public sealed class LicenceDestinationRule : IDecisionRule
             findings.Require(
                 item,
                 new Requirement(Id, Outcome.LicenseRequired, policy.Value, DrawMechanism.None),
-                new DecisionReason(
+                new Reason(
                     "DESTINATION.LICENCE",
                     $"items[{item.Index}] {item.Description} ({item.Eccn}) to {context.DestinationCountry} (D:1/D:4): licence required, {policy.Value}",
-                    listed.Citation,
-                    listed.Confidence));
+                    membership.Citation,
+                    membership.Confidence));
         }
     }
 }

@@ -13,7 +13,7 @@ public sealed class LowProcessingPerformanceRule : IDecisionRule
     /// <inheritdoc/>
     public void Evaluate(DecisionContext context, DecisionFindings findings)
     {
-        if (!context.Rules.Framework.Value || context.DestinationTier != 2 || context.ConsigneeIsTier3Headquartered)
+        if (!context.Framework.Value || context.DestinationTier != 2 || context.ConsigneeIsTier3Headquartered)
         {
             return;
         }
@@ -29,7 +29,7 @@ public sealed class LowProcessingPerformanceRule : IDecisionRule
         if (context.Allocations.LppExhausted)
         {
             var orderTpp = advanced.Aggregate(0L, (sum, i) => checked(sum + i.WholeTpp));
-            findings.Add(new DecisionReason(
+            findings.Add(new Reason(
                 "LPP.ANNUAL_CAP",
                 $"the order's {orderTpp} TPP exceeds what remains of {bucket}: License Exception LPP is not available",
                 Id,
@@ -41,14 +41,14 @@ public sealed class LowProcessingPerformanceRule : IDecisionRule
         {
             if (!item.LicenseExceptions.Contains("LPP"))
             {
-                findings.Add(DecisionReasons.ExceptionNotListed(item, "LPP", Id, "R"));
+                findings.Add(DecisionReasons.ExceptionNotListed(item, "LPP", Id, Confidence.Regulatory));
                 continue;
             }
 
             findings.Authorize(
                 item,
                 new Authorization("LPP", DrawMechanism.LowProcessingPerformance),
-                new DecisionReason(
+                new Reason(
                     "LPP.AVAILABLE",
                     $"items[{item.Index}] {item.Description}: License Exception LPP to {context.DestinationCountry} (Tier 2), {item.WholeTpp} TPP drawn from {bucket}, not from the country allocation",
                     Id,

@@ -22,21 +22,21 @@ public sealed class ModelWeightsRule : IDecisionRule
 
             if (!weights.Controlled)
             {
-                findings.Add(new DecisionReason(
+                findings.Add(new Reason(
                     "4E091.NOT_CONTROLLED",
                     $"items[{item.Index}] {item.Description}: weights not controlled under 4E091; no licence required",
                     Id,
-                    "R"));
+                    Confidence.Regulatory));
                 continue;
             }
 
             if (!weights.LicenseRequired && weights.LicenseException.Length == 0)
             {
-                findings.Add(new DecisionReason(
+                findings.Add(new Reason(
                     "4E091.NO_LICENCE",
                     $"items[{item.Index}] {item.Description}: 4E091 weights, but no licence required for this export",
                     Id,
-                    "R"));
+                    Confidence.Regulatory));
                 continue;
             }
 
@@ -45,21 +45,21 @@ public sealed class ModelWeightsRule : IDecisionRule
             findings.Require(
                 item,
                 new Requirement(Id, outcome, policy, DrawMechanism.None),
-                new DecisionReason(
+                new Reason(
                     "4E091.CONTROLLED",
                     $"items[{item.Index}] {item.Description}: 4E091 weights to {context.DestinationCountry}: licence required, {policy}",
                     Id,
-                    "R"));
+                    Confidence.Regulatory));
             if (weights.LicenseException.Length > 0)
             {
                 findings.Authorize(
                     item,
                     new Authorization(weights.LicenseException, DrawMechanism.None),
-                    new DecisionReason(
+                    new Reason(
                         "4E091.EXCEPTION",
                         $"items[{item.Index}] {item.Description}: License Exception {weights.LicenseException} covers the export",
                         Id,
-                        "R"));
+                        Confidence.Regulatory));
             }
         }
     }

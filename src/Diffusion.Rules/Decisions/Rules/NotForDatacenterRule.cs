@@ -19,7 +19,7 @@ public sealed class NotForDatacenterRule : IDecisionRule
         {
             if (!item.LicenseExceptions.Contains(exception))
             {
-                findings.Add(DecisionReasons.ExceptionNotListed(item, exception, Id, "R"));
+                findings.Add(DecisionReasons.ExceptionNotListed(item, exception, Id, Confidence.Regulatory));
                 continue;
             }
 
@@ -27,11 +27,11 @@ public sealed class NotForDatacenterRule : IDecisionRule
             findings.Authorize(
                 item,
                 new Authorization(exception, DrawMechanism.None),
-                new DecisionReason(
+                new Reason(
                     $"{exception}.NOT_FOR_DATACENTER",
                     $"items[{item.Index}] {item.Description}: not designed or marketed for datacenters: License Exception {exception}{notification}, no allocation drawn",
                     Id,
-                    "R"));
+                    Confidence.Regulatory));
         }
     }
 }

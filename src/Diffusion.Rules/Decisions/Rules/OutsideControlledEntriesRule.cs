@@ -16,11 +16,11 @@ public sealed class OutsideControlledEntriesRule : IDecisionRule
         {
             if (item.Kind != ItemKind.ModelWeights && item.Eccn.Length == 0)
             {
-                findings.Add(new DecisionReason(
+                findings.Add(new Reason(
                     "ITEM.OUTSIDE_3A090",
                     $"items[{item.Index}] {item.Description}: outside 3A090/4A090 (TPP {item.TppEach:0.##}); no licence required under this rule",
                     Id,
-                    "R"));
+                    Confidence.Regulatory));
             }
         }
     }

@@ -26,7 +26,7 @@ public sealed class Tier3DestinationRule : IDecisionRule
             findings.Require(
                 item,
                 new Requirement(Id, Outcome.PresumptionOfDenial, policy.Value, DrawMechanism.None),
-                new DecisionReason(
+                new Reason(
                     "TIER3.DESTINATION",
                     $"items[{item.Index}] {item.Description} ({item.Eccn}) to {context.DestinationCountry}, a Tier 3 destination (D:5/Macau): licence required, {policy.Value}",
                     policy.Citation,

@@ -29,7 +29,7 @@ public sealed class Tier3HeadquartersRule : IDecisionRule
             findings.Require(
                 item,
                 new Requirement(Id, Outcome.PresumptionOfDenial, policy.Value, DrawMechanism.None),
-                new DecisionReason(
+                new Reason(
                     "TIER3.HEADQUARTERS",
                     $"items[{item.Index}] {item.Description} ({item.Eccn}): consignee {context.Consignee.Id} is {whose} in {country} (Tier 3), so it is Tier 3 in {context.DestinationCountry} too: licence required, {policy.Value}",
                     citation.Citation,

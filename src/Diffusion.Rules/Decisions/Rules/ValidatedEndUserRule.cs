@@ -27,7 +27,7 @@ public sealed class ValidatedEndUserRule : IDecisionRule
         var failure = Failure(context, veu);
         if (failure is not null)
         {
-            findings.Add(new DecisionReason("VEU.NOT_APPLICABLE", $"VEU {veu.Id}: {failure}; the export is decided as for any other consignee", Id, "R"));
+            findings.Add(new Reason("VEU.NOT_APPLICABLE", $"VEU {veu.Id}: {failure}; the export is decided as for any other consignee", Id, Confidence.Regulatory));
             return;
         }
 
@@ -41,11 +41,11 @@ public sealed class ValidatedEndUserRule : IDecisionRule
             findings.Authorize(
                 item,
                 new Authorization("VEU", draw),
-                new DecisionReason(
+                new Reason(
                     national ? "VEU.NVEU" : "VEU.UVEU",
                     $"items[{item.Index}] {item.Description}: {(national ? "National" : "Universal")} VEU {veu.Id} authorised in {context.DestinationCountry} and within its limits; {drawText}",
                     Id,
-                    "R"));
+                    Confidence.Regulatory));
         }
     }
 

@@ -7,7 +7,8 @@ namespace Diffusion.Rules.EndUsers;
 /// <param name="LimitTpp">The limit in TPP (for shares: the share of the projected total, rounded to the safe side).</param>
 /// <param name="ProjectedTpp">The quantity tested, after the deployment.</param>
 /// <param name="HeadroomTpp">How far inside the limit (positive or zero) or over it (negative).</param>
-/// <param name="Source">The paragraph and how sure the data is.</param>
+/// <param name="Citation">The paragraph.</param>
+/// <param name="Confidence">How sure the rule data behind the limit is.</param>
 public sealed record LimitCheck(
     string LimitId,
     string Description,
@@ -15,4 +16,5 @@ public sealed record LimitCheck(
     long LimitTpp,
     long ProjectedTpp,
     long HeadroomTpp,
-    RuleSource Source);
+    string Citation,
+    Confidence Confidence);

@@ -1,5 +1,7 @@
+using Diffusion.Rules;
 using Diffusion.Rules.EndUsers;
 using Diffusion.Rules.EndUsers.Deployment;
+using Diffusion.Rules.Tiers;
 
 namespace Diffusion.EndUsers.Tests.Rules;
 
@@ -8,26 +10,16 @@ internal static class Fixtures
 {
     public static readonly DateTimeOffset AsOf = new(2026, 3, 1, 0, 0, 0, TimeSpan.Zero);
 
-    private static readonly RuleSource Supp10Para6 = new("15 CFR 748 Supp. 10 para 6", "S");
-    private static readonly RuleSource Section74815 = new("15 CFR 748.15", "R");
+    /// <summary>The repository's rule sets, loaded as a service loads them.</summary>
+    public static RuleSetRegistry Registry { get; } = RuleSetLoader.Load(RulesDirectory.Locate());
 
-    public static EndUserRules Rules { get; } = new(
-        new CitedShare(new SharePercent(75m), Supp10Para6),
-        new CitedShare(new SharePercent(7m), Supp10Para6),
-        new CitedShare(new SharePercent(50m), Supp10Para6),
-        Section74815,
-        Section74815,
-        Section74815,
-        Section74815,
-        Section74815,
-        Section74815,
-        Section74815);
+    /// <summary>The shipped end-user rules of aid-2025 (75 %, 7 %, 50 %).</summary>
+    public static EndUserRules Rules { get; } = Registry.Get("aid-2025").Get<EndUserRules>();
 
-    private static readonly HashSet<string> Tier1 = ["US", "DE", "FR", "JP", "GB", "NL", "CA"];
-    private static readonly HashSet<string> Tier3 = ["CN", "MO", "RU", "IR"];
+    private static readonly TierRules Tiers = Registry.Get("aid-2025").Get<TierRules>();
 
-    public static CountryTier TierOf(string country) =>
-        Tier1.Contains(country) ? CountryTier.Tier1 : Tier3.Contains(country) ? CountryTier.Tier3 : CountryTier.Tier2;
+    /// <summary>The shipped tiers: US, DE, FR, JP, GB ... Tier 1; CN, MO, RU ... Tier 3; AE, SA, IN ... Tier 2.</summary>
+    public static Tier TierOf(string country) => Tiers.TierOf(country).Tier;
 
     public static Veu Uveu(string headquarters = "US", string parent = "", params string[] countries) =>
         new("uveu-1", VeuKind.Universal, "Cloud Co", headquarters, parent, countries, VeuStatus.Active, AsOf.AddYears(-1), null);

@@ -1,10 +1,11 @@
+using Diffusion.Rules;
 using Diffusion.Rules.EndUsers;
 
 namespace Diffusion.EndUsers.Tests.Rules;
 
 public sealed class NveuAllocationTests
 {
-    private static readonly NveuAllocation Cap1000 = new(1_000, "2026-Q1", new RuleSource("15 CFR 748 Supp. 10 (NVEU schedule)", "?"));
+    private static readonly NveuAllocation Cap1000 = new(1_000, "2026-Q1", "15 CFR 748 Supp. 10 (NVEU schedule)", Confidence.Unverified);
 
     [Theory]
     [InlineData(900, 0, 100, true, 1_000, 0)]      // cap exactly reached
@@ -23,7 +24,7 @@ public sealed class NveuAllocationTests
         Assert.Equal(projected, check.ProjectedTpp);
         Assert.Equal(headroom, check.HeadroomTpp);
         Assert.Equal(within, verdict.Allowed);
-        Assert.Equal("?", check.Source.Confidence);
+        Assert.Equal(Confidence.Unverified, check.Confidence);
     }
 
     [Fact]

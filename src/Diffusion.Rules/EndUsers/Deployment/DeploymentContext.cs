@@ -1,3 +1,5 @@
+using Diffusion.Rules.Tiers;
+
 namespace Diffusion.Rules.EndUsers.Deployment;
 
 /// <summary>What the deployment rules look at: a VEU, where and how much it would deploy, and its installed base.</summary>
@@ -19,7 +21,7 @@ public sealed record DeploymentContext
         DateTimeOffset asOf,
         InstalledBase before,
         EndUserRules rules,
-        Func<string, CountryTier> tierOf,
+        Func<string, Tier> tierOf,
         NveuAllocation? allocation)
     {
         ArgumentNullException.ThrowIfNull(veu);
@@ -66,7 +68,7 @@ public sealed record DeploymentContext
     public EndUserRules Rules { get; }
 
     /// <summary>The destination tier of a country.</summary>
-    public Func<string, CountryTier> TierOf { get; }
+    public Func<string, Tier> TierOf { get; }
 
     /// <summary>For an NVEU: its allocation for <see cref="Country"/> at <see cref="AsOf"/>; null if none is in force.</summary>
     public NveuAllocation? Allocation { get; }

@@ -35,7 +35,7 @@ public sealed class DeploymentFindings
     {
         ArgumentNullException.ThrowIfNull(check);
         limits.Add(check);
-        var reason = new Reason(check.LimitId, message, check.Source.Citation, check.Source.Confidence);
+        var reason = new Reason(check.LimitId, message, check.Citation, check.Confidence);
         if (refuses)
         {
             Refuse(reason);

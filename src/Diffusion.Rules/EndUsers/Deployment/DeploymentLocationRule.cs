@@ -1,3 +1,5 @@
+using Diffusion.Rules.Tiers;
+
 namespace Diffusion.Rules.EndUsers.Deployment;
 
 /// <summary>
@@ -16,7 +18,7 @@ public sealed class DeploymentLocationRule : IDeploymentRule
         ArgumentNullException.ThrowIfNull(findings);
         var veu = context.Veu;
         var country = context.Country;
-        if (context.TierOf(country) == CountryTier.Tier3)
+        if (context.TierOf(country) == Tier.Tier3)
         {
             var prohibited = context.Rules.ProhibitedLocations;
             findings.Refuse(new Reason(Id, $"{country} is in Tier 3 (D:5 or Macau): no VEU deployment there", prohibited.Citation, prohibited.Confidence));

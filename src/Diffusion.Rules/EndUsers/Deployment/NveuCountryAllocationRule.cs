@@ -42,7 +42,8 @@ public sealed class NveuCountryAllocationRule : IDeploymentRule
             allocation.CapTpp,
             projected,
             headroom,
-            allocation.Source);
+            allocation.Citation,
+            allocation.Confidence);
         findings.Limit(check, ShareLimit.Explain(check), refuses: !check.Within);
     }
 }

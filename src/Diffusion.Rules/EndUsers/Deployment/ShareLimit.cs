@@ -8,34 +8,36 @@ namespace Diffusion.Rules.EndUsers.Deployment;
 /// </summary>
 internal static class ShareLimit
 {
-    /// <summary><paramref name="part"/> must be at least <paramref name="limit"/> of <paramref name="total"/>.</summary>
-    public static LimitCheck AtLeast(string limitId, string what, CitedShare limit, long part, long total)
+    /// <summary><paramref name="part"/> must be at least <paramref name="share"/> of <paramref name="total"/>.</summary>
+    public static LimitCheck AtLeast(string limitId, string what, SharePercent share, Cited<decimal> source, long part, long total)
     {
-        var limitTpp = limit.Share.MinimumOf(total);
-        var within = limit.Share.IsAtLeastShareOf(part, total);
+        var limitTpp = share.MinimumOf(total);
+        var within = share.IsAtLeastShareOf(part, total);
         return new LimitCheck(
             limitId,
-            $"{what}: {Tpp(part)} of {Tpp(total)} TPP installed after the deployment; at least {limit.Share} = {Tpp(limitTpp)} TPP",
+            $"{what}: {Tpp(part)} of {Tpp(total)} TPP installed after the deployment; at least {share} = {Tpp(limitTpp)} TPP",
             within,
             limitTpp,
             part,
             checked(part - limitTpp),
-            limit.Source);
+            source.Citation,
+            source.Confidence);
     }
 
-    /// <summary><paramref name="part"/> must be at most <paramref name="limit"/> of <paramref name="total"/>.</summary>
-    public static LimitCheck AtMost(string limitId, string what, CitedShare limit, long part, long total)
+    /// <summary><paramref name="part"/> must be at most <paramref name="share"/> of <paramref name="total"/>.</summary>
+    public static LimitCheck AtMost(string limitId, string what, SharePercent share, Cited<decimal> source, long part, long total)
     {
-        var limitTpp = limit.Share.MaximumOf(total);
-        var within = limit.Share.IsAtMostShareOf(part, total);
+        var limitTpp = share.MaximumOf(total);
+        var within = share.IsAtMostShareOf(part, total);
         return new LimitCheck(
             limitId,
-            $"{what}: {Tpp(part)} of {Tpp(total)} TPP installed after the deployment; at most {limit.Share} = {Tpp(limitTpp)} TPP",
+            $"{what}: {Tpp(part)} of {Tpp(total)} TPP installed after the deployment; at most {share} = {Tpp(limitTpp)} TPP",
             within,
             limitTpp,
             part,
             checked(limitTpp - part),
-            limit.Source);
+            source.Citation,
+            source.Confidence);
     }
 
     /// <summary>The reason text for a limit: the description, then within/over by how much.</summary>

@@ -1,3 +1,5 @@
+using Diffusion.Rules.Tiers;
+
 namespace Diffusion.Rules.EndUsers.Deployment;
 
 /// <summary>
@@ -20,9 +22,9 @@ public sealed class UveuTier1ShareRule : IDeploymentRule
             return;
         }
 
-        var tier1 = context.After.InstalledWhere(c => context.TierOf(c) == CountryTier.Tier1);
-        var check = ShareLimit.AtLeast(Id, "Tier 1 share", context.Rules.UveuTier1MinShare, tier1, context.After.TotalInstalledTpp);
-        var remedial = !check.Within && context.TierOf(context.Country) == CountryTier.Tier1;
+        var tier1 = context.After.InstalledWhere(c => context.TierOf(c) == Tier.Tier1);
+        var check = ShareLimit.AtLeast(Id, "Tier 1 share", context.Rules.UveuTier1MinShare, context.Rules.UveuTier1MinSharePercent, tier1, context.After.TotalInstalledTpp);
+        var remedial = !check.Within && context.TierOf(context.Country) == Tier.Tier1;
         findings.Limit(
             check,
             ShareLimit.Explain(check, remedial ? "a deployment into Tier 1 raises the share and is not refused" : null),

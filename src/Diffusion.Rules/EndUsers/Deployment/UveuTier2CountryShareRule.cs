@@ -1,3 +1,5 @@
+using Diffusion.Rules.Tiers;
+
 namespace Diffusion.Rules.EndUsers.Deployment;
 
 /// <summary>
@@ -15,14 +17,14 @@ public sealed class UveuTier2CountryShareRule : IDeploymentRule
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(findings);
-        if (context.Veu.Kind != VeuKind.Universal || context.TierOf(context.Country) != CountryTier.Tier2)
+        if (context.Veu.Kind != VeuKind.Universal || context.TierOf(context.Country) != Tier.Tier2)
         {
             return;
         }
 
         var inCountry = context.After.For(context.Country).InstalledTpp;
         var check = ShareLimit.AtMost(
-            Id, $"share in {context.Country} (Tier 2)", context.Rules.UveuTier2CountryMaxShare, inCountry, context.After.TotalInstalledTpp);
+            Id, $"share in {context.Country} (Tier 2)", context.Rules.UveuTier2CountryMaxShare, context.Rules.UveuTier2CountryMaxSharePercent, inCountry, context.After.TotalInstalledTpp);
         findings.Limit(check, ShareLimit.Explain(check), refuses: !check.Within);
     }
 }

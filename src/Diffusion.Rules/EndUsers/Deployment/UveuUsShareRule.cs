@@ -22,7 +22,7 @@ public sealed class UveuUsShareRule : IDeploymentRule
 
         var inUs = context.After.For(CountryCode.UnitedStates).InstalledTpp;
         var check = ShareLimit.AtLeast(
-            Id, "United States share (US-headquartered UVEU)", context.Rules.UveuUsMinShare, inUs, context.After.TotalInstalledTpp);
+            Id, "United States share (US-headquartered UVEU)", context.Rules.UveuUsMinShare, context.Rules.UveuUsMinSharePercent, inUs, context.After.TotalInstalledTpp);
         var remedial = !check.Within && context.Country == CountryCode.UnitedStates;
         findings.Limit(
             check,

@@ -1,3 +1,5 @@
+using Diffusion.Rules.Tiers;
+
 namespace Diffusion.Rules.EndUsers.Registration;
 
 /// <summary>No VEU may hold an authorisation for (have datacenters in) Country Group D:5 or Macau (15 CFR 748.15).</summary>
@@ -13,7 +15,7 @@ public sealed class NoDatacentersInTier3Rule : IRegistrationRule
         ArgumentNullException.ThrowIfNull(refusals);
         foreach (var country in context.Veu.AuthorizedCountries)
         {
-            if (context.TierOf(country) == CountryTier.Tier3)
+            if (context.TierOf(country) == Tier.Tier3)
             {
                 refusals.Add(new Reason(
                     Id,

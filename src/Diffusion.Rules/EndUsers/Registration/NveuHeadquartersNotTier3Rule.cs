@@ -1,3 +1,5 @@
+using Diffusion.Rules.Tiers;
+
 namespace Diffusion.Rules.EndUsers.Registration;
 
 /// <summary>
@@ -21,7 +23,7 @@ public sealed class NveuHeadquartersNotTier3Rule : IRegistrationRule
 
         foreach (var country in context.Veu.HeadquartersCountries)
         {
-            if (context.TierOf(country) == CountryTier.Tier3)
+            if (context.TierOf(country) == Tier.Tier3)
             {
                 refusals.Add(new Reason(
                     Id,

@@ -1,3 +1,5 @@
+using Diffusion.Rules.Tiers;
+
 namespace Diffusion.Rules.EndUsers.Registration;
 
 /// <summary>A UVEU must be headquartered in Tier 1, and so must its ultimate parent (15 CFR 748.15, UVEU).</summary>
@@ -19,7 +21,7 @@ public sealed class UveuHeadquartersInTier1Rule : IRegistrationRule
         foreach (var country in context.Veu.HeadquartersCountries)
         {
             var tier = context.TierOf(country);
-            if (tier != CountryTier.Tier1)
+            if (tier != Tier.Tier1)
             {
                 refusals.Add(new Reason(
                     Id,

@@ -8,6 +8,9 @@ namespace Diffusion.Rules.Classification;
 [RuleFamily("classification")]
 public sealed record ClassificationRules : IRuleFamily
 {
+    /// <summary>The definitions of TPP, performance density and memory bandwidth density, with their sources.</summary>
+    public required ClassificationDefinitions Definitions { get; init; }
+
     /// <summary>3A090.a.1: TPP &gt;= 4800.</summary>
     public required PerformanceBand A1 { get; init; }
 
@@ -43,6 +46,9 @@ public sealed record ClassificationRules : IRuleFamily
     public void Validate(RuleValidationContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
+        context.HasCitation(Definitions.Tpp);
+        context.HasCitation(Definitions.PerformanceDensity);
+        context.HasCitation(Definitions.MemoryBandwidthDensity);
         A1.Validate(context, "$.a1");
         A2.Validate(context, "$.a2");
         B1.Validate(context, "$.b1");
@@ -127,4 +133,17 @@ public sealed record HbmRules
 
     /// <summary>The exceptions below that density (HBM).</summary>
     public required Cited<IReadOnlyList<string>> LicenseExceptions { get; init; }
+}
+
+/// <summary>The defined quantities classification computes, each with its source (the value is the definition's wording).</summary>
+public sealed record ClassificationDefinitions
+{
+    /// <summary>Total processing performance.</summary>
+    public required Cited<string> Tpp { get; init; }
+
+    /// <summary>Performance density.</summary>
+    public required Cited<string> PerformanceDensity { get; init; }
+
+    /// <summary>Memory bandwidth density (3A090.c).</summary>
+    public required Cited<string> MemoryBandwidthDensity { get; init; }
 }

@@ -33,12 +33,7 @@ public static class ClassificationEvaluator
     {
         ArgumentNullException.ThrowIfNull(chip);
         ArgumentNullException.ThrowIfNull(rules);
-        var context = new ChipClassificationContext(chip, rules);
-        foreach (var rule in ChipRules)
-        {
-            rule.Evaluate(context);
-        }
-
+        var context = Run(ChipRules, new ChipClassificationContext(chip, rules));
         return new ClassificationResult
         {
             Eccn = context.Eccn,
@@ -59,12 +54,7 @@ public static class ClassificationEvaluator
     {
         ArgumentNullException.ThrowIfNull(memory);
         ArgumentNullException.ThrowIfNull(rules);
-        var context = new MemoryClassificationContext(memory, rules);
-        foreach (var rule in MemoryRules)
-        {
-            rule.Evaluate(context);
-        }
-
+        var context = Run(MemoryRules, new MemoryClassificationContext(memory, rules));
         return new ClassificationResult
         {
             Eccn = context.Eccn,
@@ -74,5 +64,17 @@ public static class ClassificationEvaluator
             LicenseExceptions = context.LicenseExceptions,
             Reasons = context.Reasons,
         };
+    }
+
+    // Every rule runs: a finding never hides the ones after it.
+    private static TContext Run<TContext>(IReadOnlyList<IClassificationRule<TContext>> rules, TContext context)
+        where TContext : ClassificationContext
+    {
+        foreach (var rule in rules)
+        {
+            rule.Evaluate(context);
+        }
+
+        return context;
     }
 }

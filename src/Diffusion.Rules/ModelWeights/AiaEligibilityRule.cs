@@ -1,3 +1,5 @@
+using Diffusion.Rules.Tiers;
+
 namespace Diffusion.Rules.ModelWeights;
 
 /// <summary>

@@ -1,3 +1,5 @@
+using Diffusion.Rules.Tiers;
+
 namespace Diffusion.Rules.ModelWeights;
 
 /// <summary>An AI model as the 4E091 tests see it.</summary>

@@ -159,7 +159,7 @@ public sealed class ModelWeightsEvaluator(
             "4E091.ABSENT",
             $"not controlled: no 4E091 in rule set {ruleSetId} (ECCN 4E091 and Red Flag 28 were created by the AI Diffusion framework, effective 2025-01-13)",
             "90 FR 4544 (FR Doc 2025-00636), adding ECCN 4E091 to 15 CFR 774 Supp. 1",
-            "R");
+            Confidence.Regulatory);
 
     private static List<Reason> Reasons(IEnumerable<ModelWeightsFinding> findings) => [.. findings.Select(f => f.Reason)];
 }

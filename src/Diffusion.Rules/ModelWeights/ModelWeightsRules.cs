@@ -1,3 +1,6 @@
+using System.Text.Json.Serialization;
+using Diffusion.Rules.Tiers;
+
 namespace Diffusion.Rules.ModelWeights;
 
 /// <summary>
@@ -5,7 +8,8 @@ namespace Diffusion.Rules.ModelWeights;
 /// use, each with its citation and confidence. Loaded from <c>rules/&lt;rule-set&gt;/model-weights.json</c>.
 /// The family first exists in <c>aid-2025</c>; rule sets without it have no 4E091.
 /// </summary>
-public sealed record ModelWeightsRules
+[RuleFamily("model-weights")]
+public sealed record ModelWeightsRules : IRuleFamily
 {
     /// <summary>Training operations at or above which model weights are 4E091 (10^26).</summary>
     public required Cited<TrainingOperations> ControlThreshold { get; init; }
@@ -44,6 +48,7 @@ public sealed record ModelWeightsRules
     public required ReviewPolicyRules ReviewPolicy { get; init; }
 
     /// <summary>Red Flag 28 for infrastructure-as-a-service providers.</summary>
+    [JsonPropertyName("red_flag_28")]
     public required RedFlag28Rules RedFlag28 { get; init; }
 
     /// <summary>The published-model threshold in force on a day: the last step with EffectiveFrom &lt;= asOf, or
@@ -60,6 +65,76 @@ public sealed record ModelWeightsRules
         }
 
         return current;
+    }
+
+    /// <inheritdoc />
+    public void Validate(RuleValidationContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        context.Require(ControlThreshold.Value > TrainingOperations.Zero, "$.control_threshold.value", "must be > 0");
+        context.Require(DerivedModelAdditionalFloor.Value > TrainingOperations.Zero, "$.derived_model_additional_floor.value", "must be > 0");
+        context.Require(DerivedModelBaseFraction.Value is > 0m and <= 1m, "$.derived_model_base_fraction.value",
+            $"must lie in (0, 1], was {DerivedModelBaseFraction.Value}");
+        context.Require(SyntheticDataShareThreshold.Value < new OperationsShare(1m), "$.synthetic_data_share_threshold.value",
+            "must be below 1 (the test is \"more than\" the share)");
+        context.Require(PublishedCapabilityThreshold.Count > 0, "$.published_capability_threshold", "must hold at least one step");
+        for (var i = 1; i < PublishedCapabilityThreshold.Count; i++)
+        {
+            var (previous, step) = (PublishedCapabilityThreshold[i - 1], PublishedCapabilityThreshold[i]);
+            context.Require(step.EffectiveFrom > previous.EffectiveFrom, $"$.published_capability_threshold[{i}].effective_from",
+                $"must be after the previous step's {previous.EffectiveFrom:yyyy-MM-dd}, was {step.EffectiveFrom:yyyy-MM-dd}");
+            context.Require(step.Operations.Value >= previous.Operations.Value, $"$.published_capability_threshold[{i}].operations.value",
+                $"must not decrease: {step.Operations.Value} is below the previous step's {previous.Operations.Value}");
+        }
+
+        Cited(context, "$.control_threshold", ControlThreshold);
+        Cited(context, "$.derived_model_additional_floor", DerivedModelAdditionalFloor);
+        Cited(context, "$.derived_model_base_fraction", DerivedModelBaseFraction);
+        Cited(context, "$.synthetic_data_share_threshold", SyntheticDataShareThreshold);
+        Cited(context, "$.synthetic_data_counting", SyntheticDataCounting);
+        for (var i = 0; i < PublishedCapabilityThreshold.Count; i++)
+        {
+            Cited(context, $"$.published_capability_threshold[{i}].operations", PublishedCapabilityThreshold[i].Operations);
+        }
+
+        Cited(context, "$.published_weights_exclusion", PublishedWeightsExclusion);
+        Cited(context, "$.licence_requirement", LicenceRequirement);
+        NotBlank(context, LicenceRequirement.Value, "$.licence_requirement.value");
+        Cited(context, "$.aia.code", Aia.Code);
+        NotBlank(context, Aia.Code.Value, "$.aia.code.value");
+        Tiers(context, "$.aia.headquarters_tiers", Aia.HeadquartersTiers);
+        Tiers(context, "$.aia.excluded_destination_tiers", Aia.ExcludedDestinationTiers);
+        Cited(context, "$.aia.storage_standards", Aia.StorageStandards);
+        Tiers(context, "$.review_policy.restricted_destination_tiers", ReviewPolicy.RestrictedDestinationTiers);
+        Tiers(context, "$.review_policy.restricted_headquarters_tiers", ReviewPolicy.RestrictedHeadquartersTiers);
+        Cited(context, "$.review_policy.restricted", ReviewPolicy.Restricted);
+        NotBlank(context, ReviewPolicy.Restricted.Value, "$.review_policy.restricted.value");
+        Cited(context, "$.review_policy.default", ReviewPolicy.Default);
+        NotBlank(context, ReviewPolicy.Default.Value, "$.review_policy.default.value");
+        Cited(context, "$.red_flag_28.id", RedFlag28.Id);
+        NotBlank(context, RedFlag28.Id.Value, "$.red_flag_28.id.value");
+        Tiers(context, "$.red_flag_28.exempt_headquarters_tiers", RedFlag28.ExemptHeadquartersTiers);
+        Cited(context, "$.red_flag_28.required_inquiries", RedFlag28.RequiredInquiries);
+        context.Require(RedFlag28.RequiredInquiries.Value.Count > 0, "$.red_flag_28.required_inquiries.value", "must list at least one question");
+        for (var i = 0; i < RedFlag28.RequiredInquiries.Value.Count; i++)
+        {
+            NotBlank(context, RedFlag28.RequiredInquiries.Value[i], $"$.red_flag_28.required_inquiries.value[{i}]");
+        }
+    }
+
+    private static void NotBlank(RuleValidationContext context, string? text, string field) =>
+        context.Require(!string.IsNullOrWhiteSpace(text), field, "must not be empty");
+
+    private static void Cited<T>(RuleValidationContext context, string field, Cited<T> value) =>
+        context.Require(!string.IsNullOrWhiteSpace(value.Citation), field + ".citation", "must not be empty");
+
+    private static void Tiers(RuleValidationContext context, string field, Cited<IReadOnlyList<Tier>> tiers)
+    {
+        Cited(context, field, tiers);
+        for (var i = 0; i < tiers.Value.Count; i++)
+        {
+            context.Require(Enum.IsDefined(tiers.Value[i]), $"{field}.value[{i}]", $"must be 1, 2 or 3, was {(int)tiers.Value[i]}");
+        }
     }
 }
 

@@ -10,6 +10,7 @@ namespace Diffusion.Rules.ModelWeights;
 /// so <c>0.1</c> is exactly 10% (not "more than 10%", which the exact binary value 0.1000000000000000055... would be)
 /// and the next double up, 0.10000000000000002, is more than 10%.
 /// </remarks>
+[System.Text.Json.Serialization.JsonConverter(typeof(OperationsShareJsonConverter))]
 public readonly record struct OperationsShare : IComparable<OperationsShare>
 {
     /// <summary>No share.</summary>

@@ -17,6 +17,7 @@ namespace Diffusion.Rules.ModelWeights;
 /// Inputs are limited to <see cref="MaxInput"/> so that any sum of four of them stays inside decimal's range
 /// (7.9 x 10^28) and every sum stays exact (integers below 2^96 are exact in decimal).
 /// </remarks>
+[System.Text.Json.Serialization.JsonConverter(typeof(TrainingOperationsJsonConverter))]
 public readonly record struct TrainingOperations : IComparable<TrainingOperations>
 {
     /// <summary>The largest value accepted from outside: 1.9 x 10^28 operations.</summary>

@@ -1,3 +1,4 @@
+using Diffusion.Rules;
 using Diffusion.Rules.ModelWeights;
 using static Diffusion.ModelWeights.Tests.Domain.TestRules;
 
@@ -165,8 +166,8 @@ public sealed class ControlTests
         {
             PublishedCapabilityThreshold =
             [
-                new PublishedCapabilityStep(new DateOnly(2025, 1, 13), new Cited<TrainingOperations>(Ops(1e26m), "c", "R")),
-                new PublishedCapabilityStep(new DateOnly(2026, 3, 1), new Cited<TrainingOperations>(Ops(5e26m), "c", "G")),
+                new PublishedCapabilityStep(new DateOnly(2025, 1, 13), Cite(Ops(1e26m))),
+                new PublishedCapabilityStep(new DateOnly(2026, 3, 1), Cite(Ops(5e26m), Confidence.Government)),
             ],
         };
         Assert.True(Evaluator.Classify(Model(2e26), rules, new DateOnly(2026, 2, 28)).Controlled);

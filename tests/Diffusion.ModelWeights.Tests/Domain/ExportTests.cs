@@ -1,4 +1,5 @@
 using Diffusion.Rules.ModelWeights;
+using Diffusion.Rules.Tiers;
 using static Diffusion.ModelWeights.Tests.Domain.TestRules;
 
 namespace Diffusion.ModelWeights.Tests.Domain;

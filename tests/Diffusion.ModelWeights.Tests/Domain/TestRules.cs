@@ -1,4 +1,6 @@
+using Diffusion.Rules;
 using Diffusion.Rules.ModelWeights;
+using Diffusion.Rules.Tiers;
 
 namespace Diffusion.ModelWeights.Tests.Domain;
 
@@ -59,5 +61,6 @@ internal static class TestRules
     public static WeightsExport Export(CountryInTier? destination = null, CountryInTier? hq = null, CountryInTier? parent = null, bool storage = true) =>
         new(destination ?? De, hq ?? Us, parent, storage);
 
-    private static Cited<T> Cite<T>(T value) => new(value, "test citation", "R");
+    public static Cited<T> Cite<T>(T value, Confidence confidence = Confidence.Regulatory) =>
+        new() { Value = value, Citation = "test citation", Confidence = confidence };
 }

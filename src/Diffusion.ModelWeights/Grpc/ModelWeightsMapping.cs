@@ -1,4 +1,3 @@
-using Diffusion.Common.V1;
 using Diffusion.Modelweights.V1;
 using Diffusion.Rules;
 using Diffusion.Rules.ModelWeights;

@@ -1,0 +1,19 @@
+using Diffusion.Grpc.Tests.Services;
+using Diffusion.Testing.Grpc;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Diffusion.Grpc.Tests;
+
+/// <summary>Starts the shared test server hosting <see cref="TestGrpcService"/>.</summary>
+internal static class TestServers
+{
+    public static Task<GrpcTestServer> StartAsync(Action<Diffusion.Grpc.Server.GrpcServiceOptions>? configure = null) =>
+        GrpcTestServer.StartAsync<TestGrpcService>(builder =>
+        {
+            builder.Services.AddSingleton<CallLog>();
+            if (configure is not null)
+            {
+                builder.Services.Configure(configure);
+            }
+        });
+}

@@ -1,0 +1,202 @@
+using System.Threading.Channels;
+using Diffusion.Quota.Reservations;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Diffusion.Quota.Storage;
+
+/// <summary>
+/// Group commit for the hot path: Reserve inserts and Commit/Release transitions queue here, and one writer loop
+/// per replica (<see cref="QuotaOptions.LedgerWriters"/>) drains up to <see cref="QuotaOptions.LedgerBatchSize"/>
+/// of them into one transaction. A caller's task completes only after that transaction committed, so an answer
+/// built on it is durable (DESIGN.md invariant 2). Under load a batch holds as many operations as arrived during the
+/// previous commit, so one fsync serves many reservations.
+/// </summary>
+internal sealed partial class LedgerWriter(NpgsqlDataSource dataSource, IOptions<QuotaOptions> options, ILogger<LedgerWriter> logger)
+    : BackgroundService
+{
+    private readonly Channel<Operation> queue = Channel.CreateUnbounded<Operation>(new UnboundedChannelOptions { SingleReader = false });
+
+    /// <summary>
+    /// Records a reservation (any state) unless the ledger already has its id. Returns the ledger's row for the id:
+    /// this one, or the one recorded first (compare tokens). Throws <see cref="StaleEpochException"/> when the
+    /// reservation's epoch is not the ledger's fence; then nothing was written.
+    /// </summary>
+    public Task<Reservation> InsertAsync(Reservation reservation, CancellationToken cancellationToken) =>
+        EnqueueAsync<Reservation>(new Insert(reservation), cancellationToken);
+
+    /// <summary>
+    /// Moves a pending reservation to <paramref name="target"/> (committed or released). A commit at or after the
+    /// expiry expires it instead. Returns the ledger's row after the change, or null if the id is unknown.
+    /// </summary>
+    public Task<Reservation?> TransitionAsync(string reservationId, ReservationState target, DateTimeOffset now, CancellationToken cancellationToken) =>
+        EnqueueAsync<Reservation?>(new Transition(reservationId, target, now), cancellationToken);
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(Enumerable.Range(0, options.Value.LedgerWriters).Select(_ => RunAsync(stoppingToken)));
+
+    private async Task<T> EnqueueAsync<T>(Operation operation, CancellationToken cancellationToken)
+    {
+        if (!queue.Writer.TryWrite(operation))
+        {
+            throw new QuotaException(QuotaErrorKind.Unavailable, "the ledger writer is stopped");
+        }
+
+        // The caller may stop waiting; the write itself still happens or fails as a whole.
+        return (T)(await operation.Completion.Task.WaitAsync(cancellationToken))!;
+    }
+
+    private async Task RunAsync(CancellationToken stoppingToken)
+    {
+        var batch = new List<Operation>(options.Value.LedgerBatchSize);
+        while (await queue.Reader.WaitToReadAsync(stoppingToken).ConfigureAwait(false))
+        {
+            batch.Clear();
+            while (batch.Count < options.Value.LedgerBatchSize && queue.Reader.TryRead(out var operation))
+            {
+                batch.Add(operation);
+            }
+
+            if (batch.Count == 0)
+            {
+                continue;
+            }
+
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    await WriteAsync(batch, stoppingToken);
+                    break;
+                }
+                catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure && attempt < 3)
+                {
+                    Log.BatchRetried(logger, batch.Count, e.SqlState);
+                }
+                catch (Exception e) when (e is NpgsqlException or TimeoutException or InvalidOperationException or OperationCanceledException)
+                {
+                    // The outcome of a failed COMMIT may be unknown: callers treat this as "maybe written"
+                    // (see QuotaEngine) and answer UNAVAILABLE.
+                    Log.BatchFailed(logger, e, batch.Count);
+                    foreach (var operation in batch)
+                    {
+                        operation.Completion.TrySetException(new QuotaException(QuotaErrorKind.Unavailable, "ledger unavailable: " + e.Message, e));
+                    }
+
+                    break;
+                }
+            }
+        }
+    }
+
+    private async Task WriteAsync(List<Operation> batch, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var fence = await Ledger.ReadFenceAsync(connection, transaction, share: true, cancellationToken);
+
+        var stale = new List<Insert>();
+        var inserts = new List<Insert>();
+        foreach (var insert in batch.OfType<Insert>())
+        {
+            (insert.Row.Epoch == fence ? inserts : stale).Add(insert);
+        }
+
+        if (inserts.Count > 0)
+        {
+            await InsertAsync(connection, transaction, inserts, cancellationToken);
+        }
+
+        var transitions = batch.OfType<Transition>().ToList();
+        if (transitions.Count > 0)
+        {
+            await using var command = new NpgsqlCommand("""
+                UPDATE reservations r
+                SET state = CASE WHEN t.target = 2 AND r.expires_at <= t.now THEN 4 ELSE t.target END, updated_at = t.now
+                FROM (SELECT DISTINCT ON (id) id, target, now FROM unnest($1::text[], $2::smallint[], $3::timestamptz[]) AS u(id, target, now) ORDER BY id) t
+                WHERE r.reservation_id = t.id AND r.state = 1
+                """, connection, transaction);
+            command.Parameters.Add(new NpgsqlParameter { Value = transitions.Select(t => t.Id).ToArray() });
+            command.Parameters.Add(new NpgsqlParameter { Value = transitions.Select(t => (short)t.Target).ToArray() });
+            command.Parameters.Add(new NpgsqlParameter { Value = transitions.Select(t => t.Now.UtcDateTime).ToArray() });
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        var ids = inserts.Select(i => i.Row.Id).Concat(transitions.Select(t => t.Id)).Distinct().ToList();
+        var rows = ids.Count == 0 ? [] : await Ledger.FindAsync(connection, transaction, ids, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+
+        foreach (var insert in stale)
+        {
+            insert.Completion.TrySetException(new StaleEpochException(insert.Row.Epoch, fence));
+        }
+
+        foreach (var insert in inserts)
+        {
+            insert.Completion.TrySetResult(rows[insert.Row.Id]);
+        }
+
+        foreach (var transition in transitions)
+        {
+            transition.Completion.TrySetResult(rows.GetValueOrDefault(transition.Id));
+        }
+    }
+
+    private static async Task InsertAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, List<Insert> inserts, CancellationToken cancellationToken)
+    {
+        var draws = inserts.SelectMany(i => i.Row.Draws.Select((d, ordinal) => (i.Row, d, ordinal))).ToList();
+        await using var command = new NpgsqlCommand("""
+            WITH inserted AS (
+                INSERT INTO reservations (reservation_id, token, state, outcome, fingerprint, expires_at, epoch, created_at, updated_at)
+                SELECT * , created_at FROM unnest($1::text[], $2::uuid[], $3::smallint[], $4::smallint[], $5::text[], $6::timestamptz[], $7::bigint[], $8::timestamptz[])
+                    AS u(reservation_id, token, state, outcome, fingerprint, expires_at, epoch, created_at)
+                ON CONFLICT (reservation_id) DO NOTHING
+                RETURNING reservation_id, token, state, created_at),
+            draws AS (
+                SELECT d.reservation_id, d.ordinal, d.bucket_id, d.tpp, i.state, i.created_at
+                FROM unnest($9::text[], $10::uuid[], $11::smallint[], $12::text[], $13::bigint[]) AS d(reservation_id, token, ordinal, bucket_id, tpp)
+                JOIN inserted i ON i.reservation_id = d.reservation_id AND i.token = d.token),
+            new_draws AS (
+                INSERT INTO reservation_draws (reservation_id, ordinal, bucket_id, tpp)
+                SELECT reservation_id, ordinal, bucket_id, tpp FROM draws)
+            INSERT INTO buckets (bucket_id, cap, created_at, updated_at)
+            SELECT bucket_id, NULL, min(created_at), min(created_at) FROM draws WHERE state <> 5
+            GROUP BY bucket_id ORDER BY bucket_id
+            ON CONFLICT (bucket_id) DO NOTHING
+            """, connection, transaction);
+        var p = command.Parameters;
+        p.Add(new NpgsqlParameter { Value = inserts.Select(i => i.Row.Id).ToArray() });
+        p.Add(new NpgsqlParameter { Value = inserts.Select(i => i.Row.Token).ToArray() });
+        p.Add(new NpgsqlParameter { Value = inserts.Select(i => (short)i.Row.State).ToArray() });
+        p.Add(new NpgsqlParameter { Value = inserts.Select(i => (short)i.Row.Outcome).ToArray() });
+        p.Add(new NpgsqlParameter { Value = inserts.Select(i => i.Row.Fingerprint).ToArray() });
+        p.Add(new NpgsqlParameter { Value = inserts.Select(i => i.Row.ExpiresAt.UtcDateTime).ToArray() });
+        p.Add(new NpgsqlParameter { Value = inserts.Select(i => i.Row.Epoch).ToArray() });
+        p.Add(new NpgsqlParameter { Value = inserts.Select(i => i.Row.CreatedAt.UtcDateTime).ToArray() });
+        p.Add(new NpgsqlParameter { Value = draws.Select(d => d.Row.Id).ToArray() });
+        p.Add(new NpgsqlParameter { Value = draws.Select(d => d.Row.Token).ToArray() });
+        p.Add(new NpgsqlParameter { Value = draws.Select(d => (short)(d.ordinal + 1)).ToArray() });
+        p.Add(new NpgsqlParameter { Value = draws.Select(d => d.d.BucketId).ToArray() });
+        p.Add(new NpgsqlParameter { Value = draws.Select(d => d.d.Tpp).ToArray() });
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    private abstract record Operation
+    {
+        public TaskCompletionSource<object?> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    private sealed record Insert(Reservation Row) : Operation;
+
+    private sealed record Transition(string Id, ReservationState Target, DateTimeOffset Now) : Operation;
+
+    private static partial class Log
+    {
+        [LoggerMessage(1, LogLevel.Warning, "Ledger batch of {Count} retried after {SqlState}")]
+        public static partial void BatchRetried(ILogger logger, int count, string sqlState);
+
+        [LoggerMessage(2, LogLevel.Error, "Ledger batch of {Count} failed")]
+        public static partial void BatchFailed(ILogger logger, Exception exception, int count);
+    }
+}

@@ -1,0 +1,281 @@
+using System.Diagnostics;
+using System.Globalization;
+using Diffusion.Quota.Reservations;
+using Microsoft.Extensions.Options;
+using Npgsql;
+using StackExchange.Redis;
+
+namespace Diffusion.Quota.Storage;
+
+/// <summary>
+/// Knows whether this replica may trust Redis, and rebuilds Redis from the ledger when it may not.
+/// </summary>
+/// <remarks>
+/// <para><b>Why nothing acknowledged is lost and nothing beyond a cap is granted.</b> The rule is that Redis may
+/// hold more than the ledger says is held, never less:</para>
+/// <list type="number">
+/// <item>Reserve holds in Redis first (the Lua script is the cap check), then writes the ledger, then answers. A
+/// crash or ledger failure between the two leaves an over-count in Redis, never a grant the ledger lacks; the
+/// sweeper returns such orphan holds after their expiry (see <see cref="ExpirySweeper"/>). A failed ledger write is
+/// never undone in Redis on the spot: a COMMIT whose answer was lost may have committed.</item>
+/// <item>Commit, Release and expiry are decided in the ledger first, then applied to Redis. A crash in between
+/// leaves Redis holding TPP the ledger has returned (over-count again) until the sweeper re-applies the ledger's
+/// state at the reservation's expiry.</item>
+/// <item>Redis runs without persistence; a restarted Redis is empty and has no epoch key, so every script refuses
+/// (NOTREADY) until a rebuild loads the ledger's pending and committed totals and the pending reservations.</item>
+/// </list>
+/// <para><b>Fencing.</b> A rebuild and in-flight reserves of other replicas race: replica A holds in Redis at epoch E,
+/// Redis restarts, replica B rebuilds from the ledger without A's row, then A's ledger write lands: the ledger would
+/// hold a reservation rebuilt Redis does not count. Therefore the ledger keeps the epoch too (table <c>fence</c>):
+/// a rebuild takes the fence row <c>FOR UPDATE</c>, bumps it to E+1, reads the ledger and loads Redis in that same
+/// transaction; every ledger reservation write takes the row <c>FOR SHARE</c> and is rejected unless the epoch its
+/// Redis hold was made in equals the fence. A's write either commits before B locks the fence (B's reads, taken
+/// after the lock in READ COMMITTED, see it) or waits for B's commit and is then rejected as stale (A answers
+/// UNAVAILABLE; its hold died with the old Redis contents). Redis itself learns the new epoch only after the ledger
+/// committed it, through a marker only this rebuild knows, so a Redis that restarts again mid-rebuild never looks
+/// ready. Chosen over an advisory lock because the fence needs no session to stay alive and the check rides in the
+/// ledger transaction that must happen anyway.</para>
+/// </remarks>
+internal sealed partial class RecoveryCoordinator(
+    RedisQuotaStore redis,
+    IConnectionMultiplexer multiplexer,
+    NpgsqlDataSource dataSource,
+    TimeProvider time,
+    IOptions<QuotaOptions> options,
+    ILogger<RecoveryCoordinator> logger)
+{
+    private readonly SemaphoreSlim gate = new(1, 1);
+    private long readyEpoch = -1;
+
+    /// <summary>The epoch this replica last verified, or -1 when it must check again.</summary>
+    public long ReadyEpoch => Interlocked.Read(ref readyEpoch);
+
+    /// <summary>How many rebuilds this replica ran (tests, metrics).</summary>
+    public int RebuildCount { get; private set; }
+
+    /// <summary>The epoch to run scripts with; verifies or rebuilds first when needed. Throws UNAVAILABLE after a bounded wait.</summary>
+    public async Task<long> EnsureReadyAsync(CancellationToken cancellationToken)
+    {
+        var epoch = ReadyEpoch;
+        if (epoch >= 0)
+        {
+            return epoch;
+        }
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(options.Value.ReadyWait);
+        try
+        {
+            await gate.WaitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new QuotaException(QuotaErrorKind.Unavailable, "quota state is being rebuilt from the ledger; retry");
+        }
+
+        try
+        {
+            epoch = ReadyEpoch;
+            if (epoch >= 0)
+            {
+                return epoch;
+            }
+
+            epoch = await VerifyOrRebuildAsync(timeout.Token);
+            Interlocked.Exchange(ref readyEpoch, epoch);
+            return epoch;
+        }
+        catch (Exception e) when (e is RedisException or NpgsqlException or TimeoutException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        {
+            Log.NotReady(logger, e);
+            throw new QuotaException(QuotaErrorKind.Unavailable, "quota state unavailable: " + e.Message, e);
+        }
+        finally
+        {
+            gate.Release();
+        }
+    }
+
+    /// <summary>A script saw another epoch than <paramref name="epoch"/>: check again before the next call.</summary>
+    public void Invalidate(long epoch) => Interlocked.CompareExchange(ref readyEpoch, -1, epoch);
+
+    /// <summary>Compares Redis's epoch key with ours (cheap; the background monitor calls it).</summary>
+    public async Task CheckAsync()
+    {
+        var epoch = ReadyEpoch;
+        if (epoch < 0)
+        {
+            return;
+        }
+
+        var current = await redis.ReadEpochAsync();
+        if (current != epoch.ToString(CultureInfo.InvariantCulture))
+        {
+            Invalidate(epoch);
+        }
+    }
+
+    private async Task<long> VerifyOrRebuildAsync(CancellationToken cancellationToken)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (true)
+        {
+            await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+            long fence;
+            await using (var command = new NpgsqlCommand("SELECT epoch FROM fence WHERE id = 1", connection))
+            {
+                fence = (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+            }
+
+            var current = await redis.ReadEpochAsync();
+            if (current == fence.ToString(CultureInfo.InvariantCulture))
+            {
+                return fence;
+            }
+
+            // Another replica is rebuilding (its marker names the epoch it will set): wait for it a little.
+            if (current is not null && current.StartsWith("rebuilding:", StringComparison.Ordinal) && deadline.Elapsed < TimeSpan.FromSeconds(2))
+            {
+                await Task.Delay(100, cancellationToken);
+                continue;
+            }
+
+            var rebuilt = await RebuildAsync(connection, cancellationToken);
+            if (rebuilt is { } epoch)
+            {
+                return epoch;
+            }
+        }
+    }
+
+    /// <summary>Rebuilds Redis from the ledger under the fence lock; null when another replica finished first.</summary>
+    private async Task<long?> RebuildAsync(NpgsqlConnection connection, CancellationToken cancellationToken)
+    {
+        var watch = Stopwatch.StartNew();
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        var fence = await Ledger.ReadFenceAsync(connection, transaction, share: false, cancellationToken);
+        var current = await redis.ReadEpochAsync();
+        if (current == fence.ToString(CultureInfo.InvariantCulture))
+        {
+            await transaction.RollbackAsync(cancellationToken);
+            return fence;
+        }
+
+        var epoch = fence + 1;
+        var marker = $"rebuilding:{epoch.ToString(CultureInfo.InvariantCulture)}:{Guid.NewGuid():N}";
+        var db = multiplexer.GetDatabase();
+        var keys = redis.Keys;
+        await db.StringSetAsync(keys.Epoch, marker);
+        await DeleteQuotaKeysAsync(db, keys);
+
+        var pending = 0;
+        var pendingBatch = new List<Task>(4096);
+        // Officer caps.
+        await using (var command = new NpgsqlCommand("SELECT bucket_id, cap FROM buckets", connection, transaction))
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var bucket = reader.GetString(0);
+                pendingBatch.Add(db.SetAddAsync(keys.Buckets, bucket));
+                if (!reader.IsDBNull(1))
+                {
+                    pendingBatch.Add(db.HashSetAsync(keys.Bucket(bucket), "cap", reader.GetInt64(1)));
+                }
+
+                await FlushIfFullAsync(pendingBatch);
+            }
+        }
+
+        // Totals: committed and pending per bucket.
+        foreach (var (bucket, (committed, pendingTpp)) in await new Ledger(dataSource).TotalsAsync(connection, transaction, cancellationToken))
+        {
+            pendingBatch.Add(db.HashSetAsync(keys.Bucket(bucket), [new HashEntry("committed", committed), new HashEntry("pending", pendingTpp)]));
+            pendingBatch.Add(db.SetAddAsync(keys.Buckets, bucket));
+            await FlushIfFullAsync(pendingBatch);
+        }
+
+        // Pending reservations: their records and the expiry index, so commit, release and expiry work on them.
+        await using (var command = new NpgsqlCommand(Ledger.SelectReservations + " WHERE r.state = 1 GROUP BY r.reservation_id", connection, transaction))
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
+        {
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var row = Ledger.ReadReservation(reader);
+                var fields = new List<HashEntry>(8 + 2 * row.Draws.Count)
+                {
+                    new("s", (int)row.State),
+                    new("o", (int)row.Outcome),
+                    new("f", row.Fingerprint),
+                    new("x", row.ExpiresAt.ToUnixTimeMilliseconds()),
+                    new("t", row.Token.ToString("N")),
+                    new("e", epoch),
+                    new("n", row.Draws.Count),
+                };
+                for (var i = 0; i < row.Draws.Count; i++)
+                {
+                    fields.Add(new HashEntry("b" + (i + 1).ToString(CultureInfo.InvariantCulture), row.Draws[i].BucketId));
+                    fields.Add(new HashEntry("t" + (i + 1).ToString(CultureInfo.InvariantCulture), row.Draws[i].Tpp));
+                }
+
+                pendingBatch.Add(db.HashSetAsync(keys.Reservation(row.Id), [.. fields]));
+                pendingBatch.Add(db.SortedSetAddAsync(keys.Expiry, row.Id, row.ExpiresAt.ToUnixTimeMilliseconds()));
+                pending++;
+                await FlushIfFullAsync(pendingBatch);
+            }
+        }
+
+        await Task.WhenAll(pendingBatch);
+        await using (var command = new NpgsqlCommand("UPDATE fence SET epoch = $1, rebuilt_at = $2 WHERE id = 1", connection, transaction))
+        {
+            command.Parameters.Add(new NpgsqlParameter { Value = epoch });
+            command.Parameters.Add(new NpgsqlParameter { Value = time.GetUtcNow().UtcDateTime, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.TimestampTz });
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        await transaction.CommitAsync(cancellationToken);
+        var finished = (int)await db.ScriptEvaluateAsync(RedisScripts.FinishRebuild, [keys.Epoch], [marker, epoch]);
+        if (finished != 1)
+        {
+            // Redis restarted again during the rebuild: what we loaded is gone or partial. Go round again.
+            Log.RebuildLost(logger, epoch);
+            return null;
+        }
+
+        RebuildCount++;
+        Log.Rebuilt(logger, epoch, pending, watch.ElapsedMilliseconds);
+        return epoch;
+    }
+
+    private static async Task FlushIfFullAsync(List<Task> batch)
+    {
+        if (batch.Count >= 4096)
+        {
+            await Task.WhenAll(batch);
+            batch.Clear();
+        }
+    }
+
+    private static async Task DeleteQuotaKeysAsync(IDatabase db, RedisKeys keys)
+    {
+        // SCAN in a script (StackExchange.Redis 1.2.6 only scans synchronously); a restarted Redis has nothing to delete.
+        var cursor = "0";
+        do
+        {
+            cursor = (string)(await db.ScriptEvaluateAsync(RedisScripts.DeleteKeys, [keys.Epoch], [cursor, keys.Prefix + "*"]))!;
+        }
+        while (cursor != "0");
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(1, LogLevel.Information, "Redis rebuilt from the ledger at epoch {Epoch}: {Pending} pending reservations in {ElapsedMs} ms")]
+        public static partial void Rebuilt(ILogger logger, long epoch, int pending, long elapsedMs);
+
+        [LoggerMessage(2, LogLevel.Warning, "Redis restarted during the rebuild to epoch {Epoch}; rebuilding again")]
+        public static partial void RebuildLost(ILogger logger, long epoch);
+
+        [LoggerMessage(3, LogLevel.Warning, "Quota state not ready")]
+        public static partial void NotReady(ILogger logger, Exception exception);
+    }
+}

@@ -1,0 +1,160 @@
+namespace Diffusion.Quota.Storage;
+
+/// <summary>
+/// The Lua scripts through which every change of Redis quota state happens: one script per operation, so each runs
+/// atomically against every concurrent call on every replica.
+/// </summary>
+/// <remarks>
+/// Layout (see <see cref="RedisKeys"/>; <c>q:</c> is the configurable prefix): <c>q:epoch</c> the fencing epoch (absent after a restart: not ready);
+/// <c>q:{b:&lt;bucket&gt;}</c> a hash per bucket (<c>cap</c> only when an officer set one, <c>committed</c>,
+/// <c>pending</c>); <c>q:r:&lt;reservation&gt;</c> a hash per reservation (<c>s</c> state, <c>o</c> outcome,
+/// <c>f</c> fingerprint, <c>x</c> expiry in Unix ms, <c>t</c> attempt token, <c>e</c> epoch, <c>n</c> draw count,
+/// <c>b1</c>/<c>t1</c>... draws); <c>q:exp</c> pending reservations by expiry; <c>q:buckets</c> every bucket used.
+/// States and outcomes use the proto enum numbers (1 pending, 2 committed, 3 released, 4 expired, 5 refused).
+/// Amounts are compared in Lua doubles, exact because every amount and cap is at most 2^53 - 1 (validated), and
+/// changed with HINCRBY (64-bit integers).
+/// Single Redis: the scripts also touch <c>q:exp</c> and <c>q:buckets</c>, which a Redis Cluster would place in other
+/// slots than the buckets; on a cluster those two would move into per-bucket keys (the bucket hash tags already
+/// keep one reservation's buckets addressable by one script only if they share a slot, so a multi-bucket reserve on
+/// a cluster needs every bucket of one order under one hash tag, e.g. the country).
+/// </remarks>
+internal static class RedisScripts
+{
+    /// <summary>
+    /// KEYS: epoch, record, expiry set, bucket set, bucket 1..n.
+    /// ARGV: epoch, reservation id, fingerprint, expires-at ms, token, refusal retention s, then per draw:
+    /// bucket id, tpp, cap from the rules (-1: the rules do not define the bucket).
+    /// Returns {"NOTREADY", current epoch} | {"EXISTS", field, value, ...} | {"DONE", outcome, cap1, committed1, pending1, ...}.
+    /// A bucket's cap is the officer's (hash field cap) when set, else the rules'. All-or-nothing: any unknown bucket
+    /// refuses with outcome 3, else any draw over its bucket's cap refuses with outcome 2, else every draw is added to
+    /// its bucket's pending amount. Refusals are recorded too, so a retry gets the same answer.
+    /// </summary>
+    public const string Reserve = """
+        local epoch = redis.call('GET', KEYS[1])
+        if epoch ~= ARGV[1] then return {'NOTREADY', epoch or ''} end
+        local existing = redis.call('HGETALL', KEYS[2])
+        if #existing > 0 then
+          table.insert(existing, 1, 'EXISTS')
+          return existing
+        end
+        local n = #KEYS - 4
+        local caps, committed, pending = {}, {}, {}
+        local unknown, insufficient = false, false
+        for i = 1, n do
+          local h = redis.call('HMGET', KEYS[4 + i], 'cap', 'committed', 'pending')
+          local cap = tonumber(h[1]) or tonumber(ARGV[6 + 3 * i])
+          caps[i] = cap
+          committed[i] = tonumber(h[2]) or 0
+          pending[i] = tonumber(h[3]) or 0
+          if cap < 0 then
+            unknown = true
+          elseif cap - committed[i] - pending[i] < tonumber(ARGV[5 + 3 * i]) then
+            insufficient = true
+          end
+        end
+        local outcome = 1
+        if unknown then outcome = 3 elseif insufficient then outcome = 2 end
+        local record = {'s', outcome == 1 and 1 or 5, 'o', outcome, 'f', ARGV[3], 'x', ARGV[4], 't', ARGV[5], 'e', ARGV[1], 'n', n}
+        for i = 1, n do
+          table.insert(record, 'b' .. i)
+          table.insert(record, ARGV[4 + 3 * i])
+          table.insert(record, 't' .. i)
+          table.insert(record, ARGV[5 + 3 * i])
+        end
+        redis.call('HSET', KEYS[2], unpack(record))
+        if outcome == 1 then
+          for i = 1, n do
+            pending[i] = redis.call('HINCRBY', KEYS[4 + i], 'pending', ARGV[5 + 3 * i])
+            redis.call('SADD', KEYS[4], ARGV[4 + 3 * i])
+          end
+          redis.call('ZADD', KEYS[3], ARGV[4], ARGV[2])
+        else
+          redis.call('EXPIRE', KEYS[2], ARGV[6])
+        end
+        local reply = {'DONE', outcome}
+        for i = 1, n do
+          table.insert(reply, caps[i])
+          table.insert(reply, committed[i])
+          table.insert(reply, pending[i])
+        end
+        return reply
+        """;
+
+    /// <summary>
+    /// Applies a state change the ledger has already decided (commit, release, expiry) to a pending reservation.
+    /// KEYS: epoch, record, expiry set, bucket 1..n. ARGV: epoch, token, target state, retention s, reservation id,
+    /// tpp 1..n (the reservation's draws, in the record's order).
+    /// Acts only when the record exists, carries this attempt's token and is pending, so it is idempotent across
+    /// retries and replicas. Returns "NOTREADY" | "MISSING" | "OTHER" | "SAME" | "CONFLICT" | "APPLIED".
+    /// </summary>
+    public const string Apply = """
+        if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 'NOTREADY' end
+        local h = redis.call('HMGET', KEYS[2], 's', 't')
+        if not h[1] then return 'MISSING' end
+        if h[2] ~= ARGV[2] then return 'OTHER' end
+        if h[1] == ARGV[3] then return 'SAME' end
+        if h[1] ~= '1' then return 'CONFLICT' end
+        for i = 4, #KEYS do
+          local tpp = ARGV[2 + i]
+          redis.call('HINCRBY', KEYS[i], 'pending', '-' .. tpp)
+          if ARGV[3] == '2' then redis.call('HINCRBY', KEYS[i], 'committed', tpp) end
+        end
+        redis.call('HSET', KEYS[2], 's', ARGV[3])
+        redis.call('ZREM', KEYS[3], ARGV[5])
+        redis.call('EXPIRE', KEYS[2], ARGV[4])
+        return 'APPLIED'
+        """;
+
+    /// <summary>
+    /// Sets an officer's cap on a bucket unless the bucket already holds more than it (committed + pending).
+    /// KEYS: epoch, bucket, bucket set. ARGV: epoch, cap, bucket id.
+    /// Returns {"NOTREADY"} | {"BELOW", committed, pending} | {"SET", committed, pending}.
+    /// </summary>
+    public const string SetCap = """
+        if redis.call('GET', KEYS[1]) ~= ARGV[1] then return {'NOTREADY'} end
+        local h = redis.call('HMGET', KEYS[2], 'committed', 'pending')
+        local committed, pending = tonumber(h[1]) or 0, tonumber(h[2]) or 0
+        if committed + pending > tonumber(ARGV[2]) then return {'BELOW', committed, pending} end
+        redis.call('HSET', KEYS[2], 'cap', ARGV[2])
+        redis.call('SADD', KEYS[3], ARGV[3])
+        return {'SET', committed, pending}
+        """;
+
+    /// <summary>
+    /// Reads buckets. KEYS: epoch, bucket 1..n. ARGV: epoch.
+    /// Returns {"NOTREADY"} | {"OK", cap1 (-1: none set), committed1, pending1, ...}.
+    /// </summary>
+    public const string Balances = """
+        if redis.call('GET', KEYS[1]) ~= ARGV[1] then return {'NOTREADY'} end
+        local reply = {'OK'}
+        for i = 2, #KEYS do
+          local h = redis.call('HMGET', KEYS[i], 'cap', 'committed', 'pending')
+          table.insert(reply, tonumber(h[1]) or -1)
+          table.insert(reply, tonumber(h[2]) or 0)
+          table.insert(reply, tonumber(h[3]) or 0)
+        end
+        return reply
+        """;
+
+    /// <summary>
+    /// Ends a rebuild: sets the epoch only if the marker is still this rebuild's (a Redis restart during the rebuild
+    /// removed it, and then the rebuild must not declare Redis ready). KEYS: epoch. ARGV: marker, new epoch.
+    /// </summary>
+    public const string FinishRebuild = """
+        if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+        redis.call('SET', KEYS[1], ARGV[2])
+        return 1
+        """;
+
+    /// <summary>
+    /// One SCAN step over the quota keyspace, deleting what it finds except the epoch key (a rebuild's first step).
+    /// KEYS: epoch. ARGV: cursor, pattern. Returns the next cursor ("0" when done).
+    /// </summary>
+    public const string DeleteKeys = """
+        local scan = redis.call('SCAN', ARGV[1], 'MATCH', ARGV[2], 'COUNT', 1000)
+        for _, key in ipairs(scan[2]) do
+          if key ~= KEYS[1] then redis.call('UNLINK', key) end
+        end
+        return scan[1]
+        """;
+}

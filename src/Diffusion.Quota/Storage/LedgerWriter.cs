@@ -2,7 +2,6 @@ using System.Threading.Channels;
 using Diffusion.Quota.Reservations;
 using Microsoft.Extensions.Options;
 using Npgsql;
-using NpgsqlTypes;
 
 namespace Diffusion.Quota.Storage;
 

@@ -44,17 +44,24 @@ internal sealed partial class RecoveryCoordinator(
     IOptions<QuotaOptions> options,
     ILogger<RecoveryCoordinator> logger)
 {
-    private readonly SemaphoreSlim gate = new(1, 1);
+    private readonly Lock gate = new();
+    private Task<long>? verifying;
     private long readyEpoch = -1;
 
     /// <summary>The epoch this replica last verified, or -1 when it must check again.</summary>
     public long ReadyEpoch => Interlocked.Read(ref readyEpoch);
 
     /// <summary>How many rebuilds this replica ran (tests, metrics).</summary>
-    public int RebuildCount { get; private set; }
+    public int RebuildCount => Volatile.Read(ref rebuildCount);
 
-    /// <summary>The epoch to run scripts with; verifies or rebuilds first when needed. Throws UNAVAILABLE after a bounded wait.</summary>
-    public async Task<long> EnsureReadyAsync(CancellationToken cancellationToken)
+    private int rebuildCount;
+
+    /// <summary>
+    /// The epoch to run scripts with; verifies Redis or rebuilds it first when needed. One verification runs at a
+    /// time per replica, not tied to any caller's cancellation; callers wait for it at most
+    /// <see cref="QuotaOptions.ReadyWaitMilliseconds"/> (<paramref name="wait"/> overrides), then get UNAVAILABLE.
+    /// </summary>
+    public async Task<long> EnsureReadyAsync(CancellationToken cancellationToken, TimeSpan? wait = null)
     {
         var epoch = ReadyEpoch;
         if (epoch >= 0)
@@ -62,37 +69,46 @@ internal sealed partial class RecoveryCoordinator(
             return epoch;
         }
 
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(options.Value.ReadyWait);
+        Task<long> task;
+        lock (gate)
+        {
+            task = verifying ??= Task.Run(VerifyAsync, CancellationToken.None);
+        }
+
         try
         {
-            await gate.WaitAsync(timeout.Token);
+            return await task.WaitAsync(wait ?? options.Value.ReadyWait, time, cancellationToken);
         }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        catch (TimeoutException)
         {
             throw new QuotaException(QuotaErrorKind.Unavailable, "quota state is being rebuilt from the ledger; retry");
         }
+        catch (Exception e) when (e is RedisException or NpgsqlException or InvalidOperationException)
+        {
+            throw new QuotaException(QuotaErrorKind.Unavailable, "quota state unavailable: " + e.Message, e);
+        }
+    }
 
+    private async Task<long> VerifyAsync()
+    {
         try
         {
-            epoch = ReadyEpoch;
-            if (epoch >= 0)
-            {
-                return epoch;
-            }
-
-            epoch = await VerifyOrRebuildAsync(timeout.Token);
+            using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(10));
+            var epoch = await VerifyOrRebuildAsync(timeout.Token);
             Interlocked.Exchange(ref readyEpoch, epoch);
             return epoch;
         }
-        catch (Exception e) when (e is RedisException or NpgsqlException or TimeoutException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+        catch (Exception e)
         {
             Log.NotReady(logger, e);
-            throw new QuotaException(QuotaErrorKind.Unavailable, "quota state unavailable: " + e.Message, e);
+            throw;
         }
         finally
         {
-            gate.Release();
+            lock (gate)
+            {
+                verifying = null;
+            }
         }
     }
 
@@ -242,7 +258,7 @@ internal sealed partial class RecoveryCoordinator(
             return null;
         }
 
-        RebuildCount++;
+        Interlocked.Increment(ref rebuildCount);
         Log.Rebuilt(logger, epoch, pending, watch.ElapsedMilliseconds);
         return epoch;
     }

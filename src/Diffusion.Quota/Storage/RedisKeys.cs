@@ -18,8 +18,8 @@ internal sealed class RedisKeys(string prefix)
     public RedisKey Buckets { get; } = prefix + "buckets";
 
     /// <summary>A bucket's hash; the hash tag keeps a bucket's key in one Redis Cluster slot.</summary>
-    public RedisKey Bucket(string bucketId) => $"{prefix}{{b:{bucketId}}}";
+    public RedisKey Bucket(string bucketId) => $"{Prefix}{{b:{bucketId}}}";
 
     /// <summary>A reservation's record.</summary>
-    public RedisKey Reservation(string reservationId) => prefix + "r:" + reservationId;
+    public RedisKey Reservation(string reservationId) => Prefix + "r:" + reservationId;
 }

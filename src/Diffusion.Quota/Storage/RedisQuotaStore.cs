@@ -202,6 +202,12 @@ internal sealed class RedisQuotaStore(IConnectionMultiplexer multiplexer, RedisK
         return ParseRecord(reservationId, flat, now);
     }
 
+    /// <summary>How many reservations Redis holds as pending.</summary>
+    public Task<long> PendingCountAsync() => Db.SortedSetLengthAsync(keys.Expiry);
+
+    /// <summary>Deletes the epoch key: every replica then rebuilds Redis from the ledger before its next answer.</summary>
+    public Task ForgetEpochAsync() => Db.KeyDeleteAsync(keys.Epoch);
+
     /// <summary>Removes an id from the expiry index (its record is gone or no longer pending).</summary>
     public Task RemoveFromExpiryAsync(string reservationId) => Db.SortedSetRemoveAsync(keys.Expiry, reservationId);
 

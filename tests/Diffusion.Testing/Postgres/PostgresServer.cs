@@ -46,6 +46,9 @@ public sealed class PostgresServer : IAsyncDisposable
         Root = root;
         Port = port;
         AppDomain.CurrentDomain.ProcessExit += OnProcessExit;
+        var quoted = OrphanGuard.Quote(root);
+        OrphanGuard.Watch(
+            $"runuser -u {options.User} -- {OrphanGuard.Quote(Path.Combine(options.BinDirectory, "pg_ctl"))} -D {quoted}/data -m immediate stop >/dev/null 2>&1; rm -rf {quoted}");
     }
 
     /// <summary>The TCP port on 127.0.0.1; it stays the same across restarts.</summary>

@@ -46,6 +46,8 @@ public sealed class RedisServer : IAsyncDisposable
         Port = port;
         Directory = directory;
         AppDomain.CurrentDomain.ProcessExit += OnProcessExit;
+        var dir = OrphanGuard.Quote(directory);
+        OrphanGuard.Watch($"[ -f {dir}/redis.pid ] && kill -9 $(cat {dir}/redis.pid) 2>/dev/null; rm -rf {dir}");
     }
 
     /// <summary>The TCP port on 127.0.0.1; it stays the same across restarts.</summary>
@@ -117,7 +119,7 @@ public sealed class RedisServer : IAsyncDisposable
                 {
                     dir.Delete(recursive: true);
                 }
-                else if (entry.Name != "redis.log")
+                else if (entry.Name is not "redis.log" and not "redis.pid")
                 {
                     entry.Delete();
                 }
@@ -169,6 +171,7 @@ public sealed class RedisServer : IAsyncDisposable
             "--appendfsync", "always",
             "--logfile", Path.Combine(Directory, "redis.log"),
             "--daemonize", "no",
+            "--pidfile", Path.Combine(Directory, "redis.pid"),
             "--protected-mode", "no",
             "--maxclients", "1000",
         ];

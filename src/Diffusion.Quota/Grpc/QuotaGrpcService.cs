@@ -1,0 +1,117 @@
+using Diffusion.Quota.Reservations;
+using Diffusion.Quota.V1;
+using Grpc.Core;
+using Microsoft.Extensions.Options;
+
+namespace Diffusion.Quota.Grpc;
+
+/// <summary>
+/// The gRPC adapter of the quota service: validates the request's shape, calls <see cref="QuotaEngine"/>, maps back.
+/// Outcomes (reserved, insufficient, unknown bucket) are answers; statuses are for malformed requests
+/// (INVALID_ARGUMENT naming the field), unknown ids (NOT_FOUND), a reused id (ALREADY_EXISTS), a commit of a
+/// reservation that is no longer pending (FAILED_PRECONDITION naming its state) and Redis or the ledger being
+/// unavailable (UNAVAILABLE: retrying with the same reservation_id is safe).
+/// </summary>
+internal sealed class QuotaGrpcService(QuotaEngine engine, IOptions<QuotaOptions> options) : QuotaService.QuotaServiceBase
+{
+    /// <summary>Metadata key naming the officer when SetAllocationRequest.actor is empty.</summary>
+    public const string ActorHeader = "x-actor";
+
+    public override Task<ReserveResponse> Reserve(ReserveRequest request, ServerCallContext context) =>
+        RunAsync(async () => (await engine.ReserveAsync(request.ToCommand(options.Value), context.CancellationToken)).ToProto());
+
+    public override Task<CommitResponse> Commit(CommitRequest request, ServerCallContext context) =>
+        TransitionAsync(request.ReservationId, engine.CommitAsync, (state, balances) =>
+        {
+            var response = new CommitResponse { State = state };
+            response.Balances.AddRange(balances);
+            return response;
+        }, context);
+
+    public override Task<ReleaseResponse> Release(ReleaseRequest request, ServerCallContext context) =>
+        TransitionAsync(request.ReservationId, engine.ReleaseAsync, (state, balances) =>
+        {
+            var response = new ReleaseResponse { State = state };
+            response.Balances.AddRange(balances);
+            return response;
+        }, context);
+
+    public override Task<GetBalanceResponse> GetBalance(GetBalanceRequest request, ServerCallContext context) =>
+        RunAsync(async () =>
+        {
+            QuotaRequestValidation.RequireBucket(request.BucketId, "bucket_id");
+            return (await engine.GetBalanceAsync(request.BucketId, request.RuleSet, context.CancellationToken)).ToGetBalanceResponse();
+        });
+
+    public override Task<SetAllocationResponse> SetAllocation(SetAllocationRequest request, ServerCallContext context) =>
+        RunAsync(async () =>
+        {
+            QuotaRequestValidation.RequireBucket(request.BucketId, "bucket_id");
+            QuotaRequestValidation.RequireCap(request.Cap);
+            QuotaRequestValidation.RequireReason(request.Reason);
+            var actor = !string.IsNullOrWhiteSpace(request.Actor)
+                ? request.Actor
+                : context.RequestHeaders.GetValue(ActorHeader) is { Length: > 0 } header ? header : "unknown";
+            var answer = await engine.SetAllocationAsync(request.BucketId, request.Cap, actor, request.Reason.Trim(), context.CancellationToken);
+            return new SetAllocationResponse
+            {
+                Balance = answer.Balance.ToProto(),
+                PreviousCap = answer.PreviousCap ?? -1,
+                ChangedAt = Google.Protobuf.WellKnownTypes.Timestamp.FromDateTimeOffset(answer.ChangedAt),
+            };
+        });
+
+    public override Task<ListBucketsResponse> ListBuckets(ListBucketsRequest request, ServerCallContext context) =>
+        RunAsync(async () =>
+        {
+            var response = new ListBucketsResponse();
+            response.Balances.AddRange((await engine.ListBucketsAsync(request.Prefix, request.RuleSet, context.CancellationToken)).Select(b => b.ToProto()));
+            return response;
+        });
+
+    public override Task<V1.Reservation> GetReservation(GetReservationRequest request, ServerCallContext context) =>
+        RunAsync(async () =>
+        {
+            QuotaRequestValidation.RequireId(request.ReservationId, "reservation_id");
+            return (await engine.GetReservationAsync(request.ReservationId, context.CancellationToken)).ToProto();
+        });
+
+    public override Task<CheckConsistencyResponse> CheckConsistency(CheckConsistencyRequest request, ServerCallContext context) =>
+        RunAsync(async () =>
+        {
+            var (differences, checkedCount) = await engine.CheckConsistencyAsync(context.CancellationToken);
+            var response = new CheckConsistencyResponse { Consistent = differences.Count == 0, BucketsChecked = checkedCount };
+            response.Discrepancies.AddRange(differences.Select(d => new V1.Discrepancy
+            {
+                BucketId = d.BucketId,
+                Field = d.Field,
+                RedisValue = d.RedisValue,
+                LedgerValue = d.LedgerValue,
+            }));
+            return response;
+        });
+
+    private static Task<T> TransitionAsync<T>(
+        string reservationId,
+        Func<string, CancellationToken, Task<TransitionAnswer>> transition,
+        Func<V1.ReservationState, IEnumerable<Balance>, T> respond,
+        ServerCallContext context) =>
+        RunAsync(async () =>
+        {
+            QuotaRequestValidation.RequireId(reservationId, "reservation_id");
+            var answer = await transition(reservationId, context.CancellationToken);
+            return respond(answer.State.ToProto(), answer.Balances.Select(b => b.ToProto()));
+        });
+
+    private static async Task<T> RunAsync<T>(Func<Task<T>> call)
+    {
+        try
+        {
+            return await call();
+        }
+        catch (QuotaException e)
+        {
+            throw e.ToRpcException();
+        }
+    }
+}

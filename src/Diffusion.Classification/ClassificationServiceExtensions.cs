@@ -1,0 +1,38 @@
+using Diffusion.Rules;
+using Diffusion.Rules.Classification;
+using Diffusion.Rules.Hosting;
+using Microsoft.Extensions.Options;
+
+namespace Diffusion.Classification;
+
+/// <summary>All DI wiring of the classification service; Program.cs and the tests call the same method.</summary>
+public static class ClassificationServiceExtensions
+{
+    /// <summary>
+    /// Registers the rules and the chip catalogue (both loaded and validated when the host starts: a bad rule file
+    /// stops the service at boot with the file, field and problem), the clock and the gRPC runtime.
+    /// The service needs no database or cache.
+    /// </summary>
+    public static IHostApplicationBuilder AddClassificationServices(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddDiffusionRules(builder.Configuration);
+        builder.Services.AddSingleton(sp =>
+            ChipCatalog.Load(RulesDirectory.Locate(sp.GetRequiredService<IOptions<RuleOptions>>().Value.Directory)));
+        builder.Services.AddHostedService<ChipCatalogStartupValidation>();
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddGrpc();
+        return builder;
+    }
+
+    private sealed class ChipCatalogStartupValidation(IServiceProvider services) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken)
+        {
+            _ = services.GetRequiredService<ChipCatalog>();
+            return Task.CompletedTask;
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+    }
+}

@@ -1,0 +1,75 @@
+using Diffusion.Classification.V1;
+using Diffusion.Rules;
+using Diffusion.Rules.Classification;
+using Grpc.Core;
+
+namespace Diffusion.Classification.Grpc;
+
+/// <summary>
+/// gRPC adapter of <c>diffusion.classification.v1.ClassificationService</c>: validates the request's shape, resolves
+/// the rule set, classifies with <see cref="ClassificationEvaluator"/> and maps back. Business outcomes (outside 3A090,
+/// no licence exception) are answers; only malformed requests get error statuses.
+/// </summary>
+public sealed class ClassificationGrpcService(RuleSetRegistry registry, ChipCatalog catalog, TimeProvider clock)
+    : ClassificationService.ClassificationServiceBase
+{
+    /// <inheritdoc />
+    public override Task<ClassifyResponse> Classify(ClassifyRequest request, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var ruleSet = Resolve(request);
+        var rules = ruleSet.Get<ClassificationRules>();
+        ClassifyResponse response;
+        switch (request.ItemCase)
+        {
+            case ClassifyRequest.ItemOneofCase.Chip:
+                response = ClassificationEvaluator.Classify(request.Chip.ToDomain(), rules).ToProto(ruleSet);
+                break;
+            case ClassifyRequest.ItemOneofCase.Memory:
+                response = ClassificationEvaluator.Classify(request.Memory.ToDomain(), rules).ToProto(ruleSet);
+                break;
+            case ClassifyRequest.ItemOneofCase.KnownChip:
+                var known = Find(request.KnownChip);
+                var spec = known.ToSpec();
+                response = ClassificationEvaluator.Classify(spec, rules).ToProto(ruleSet);
+                response.Chip = spec.ToProto();
+                break;
+            default:
+                throw ClassificationMapping.InvalidArgument("item", "one of chip, memory or known_chip is required");
+        }
+
+        return Task.FromResult(response);
+    }
+
+    /// <inheritdoc />
+    public override Task<ListKnownChipsResponse> ListKnownChips(ListKnownChipsRequest request, ServerCallContext context)
+    {
+        var response = new ListKnownChipsResponse();
+        response.Chips.AddRange(catalog.Chips.Select(c => c.ToProto()));
+        return Task.FromResult(response);
+    }
+
+    private RuleSet Resolve(ClassifyRequest request)
+    {
+        var asOf = request.AsOf.ToAsOfDay(clock);
+        try
+        {
+            return registry.Resolve(request.RuleSet, asOf);
+        }
+        catch (RuleSetResolutionException e)
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, e.Message));
+        }
+    }
+
+    private Rules.Classification.KnownChip Find(string name)
+    {
+        if (string.IsNullOrWhiteSpace(name))
+        {
+            throw ClassificationMapping.InvalidArgument("known_chip", "must name a chip of the catalogue (see ListKnownChips)");
+        }
+
+        return catalog.Find(name) ?? throw new RpcException(new Status(StatusCode.NotFound,
+            $"known_chip: no chip named '{name}' in the catalogue (known: {string.Join(", ", catalog.Chips.Select(c => c.Name))})"));
+    }
+}

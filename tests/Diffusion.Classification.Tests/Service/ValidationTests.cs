@@ -1,0 +1,58 @@
+using Diffusion.Classification.V1;
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+
+namespace Diffusion.Classification.Tests.Service;
+
+[Collection(ClassificationServiceCollection.Name)]
+public sealed class ValidationTests(ClassificationServiceFixture service)
+{
+    private static ClassifyRequest ValidChip(Action<ChipSpec> change)
+    {
+        var chip = new ChipSpec { Name = "test", ApplicableDieAreaMm2 = 800 };
+        chip.Rates.Add(new ComputeRate { BitLength = 8, DenseTops = 1000 });
+        chip.Rates.Add(new ComputeRate { BitLength = 16, DenseTops = 500 });
+        change(chip);
+        return new ClassifyRequest { Chip = chip };
+    }
+
+    public static TheoryData<string, ClassifyRequest, string> BadRequests => new()
+    {
+        { "no item", new ClassifyRequest(), "item: " },
+        { "no rates", ValidChip(c => c.Rates.Clear()), "chip.rates: " },
+        { "bit length 0", ValidChip(c => c.Rates[1].BitLength = 0), "chip.rates[1].bit_length: " },
+        { "negative TOPS", ValidChip(c => c.Rates[0].DenseTops = -1), "chip.rates[0].dense_tops: " },
+        { "NaN TOPS", ValidChip(c => c.Rates[0].DenseTops = double.NaN), "chip.rates[0].dense_tops: " },
+        { "infinite TOPS", ValidChip(c => c.Rates[1].DenseTops = double.PositiveInfinity), "chip.rates[1].dense_tops: " },
+        { "zero area", ValidChip(c => c.ApplicableDieAreaMm2 = 0), "chip.applicable_die_area_mm2: " },
+        { "negative area", ValidChip(c => c.ApplicableDieAreaMm2 = -5), "chip.applicable_die_area_mm2: " },
+        { "NaN area", ValidChip(c => c.ApplicableDieAreaMm2 = double.NaN), "chip.applicable_die_area_mm2: " },
+        { "infinite area", ValidChip(c => c.ApplicableDieAreaMm2 = double.PositiveInfinity), "chip.applicable_die_area_mm2: " },
+        { "NaN bandwidth", ValidChip(c => c.TotalDramBandwidthGbPerS = double.NaN), "chip.total_dram_bandwidth_gb_per_s: " },
+        { "memory zero area", new ClassifyRequest { Memory = new MemorySpec { BandwidthGbPerS = 800 } }, "memory.package_area_mm2: " },
+        { "memory negative bandwidth", new ClassifyRequest { Memory = new MemorySpec { BandwidthGbPerS = -1, PackageAreaMm2 = 100 } }, "memory.bandwidth_gb_per_s: " },
+        { "empty known chip", new ClassifyRequest { KnownChip = " " }, "known_chip: " },
+        { "unknown rule set", new ClassifyRequest { KnownChip = "H100", RuleSet = "ai-diffusion-2025" }, "rule_set: unknown rule set 'ai-diffusion-2025'" },
+        { "before any rule set", new ClassifyRequest { KnownChip = "H100", AsOf = Timestamp.FromDateTimeOffset(new DateTimeOffset(2020, 1, 1, 0, 0, 0, TimeSpan.Zero)) }, "as_of: no rule set in force on 2020-01-01" },
+        { "invalid timestamp", new ClassifyRequest { KnownChip = "H100", AsOf = new Timestamp { Seconds = 1, Nanos = -5 } }, "as_of: " },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadRequests))]
+    public async Task Classify_BadRequest_InvalidArgumentNamingTheField(string what, ClassifyRequest request, string messageStart)
+    {
+        var e = await Assert.ThrowsAsync<RpcException>(() => service.Client.ClassifyAsync(request).ResponseAsync);
+
+        Assert.True(e.StatusCode == StatusCode.InvalidArgument, $"{what}: {e.Status}");
+        Assert.StartsWith(messageStart, e.Status.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Classify_UnknownKnownChip_NotFoundNamingTheField()
+    {
+        var e = await Assert.ThrowsAsync<RpcException>(() => service.Client.ClassifyAsync(new ClassifyRequest { KnownChip = "NVIDIA H300" }).ResponseAsync);
+
+        Assert.Equal(StatusCode.NotFound, e.StatusCode);
+        Assert.StartsWith("known_chip: no chip named 'NVIDIA H300'", e.Status.Detail, StringComparison.Ordinal);
+    }
+}

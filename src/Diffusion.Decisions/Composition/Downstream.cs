@@ -1,0 +1,40 @@
+using Grpc.Core;
+using Microsoft.Extensions.Options;
+
+namespace Diffusion.Decisions.Composition;
+
+/// <summary>
+/// Calls another service with a deadline and maps its failure: infrastructure trouble becomes UNAVAILABLE naming the
+/// service (the decision fails closed), bad input stays the caller's error.
+/// </summary>
+internal sealed class Downstream(TimeProvider time, IOptions<DecisionsOptions> options)
+{
+    /// <summary>Calls <paramref name="call"/> with the configured deadline.</summary>
+    public async Task<T> CallAsync<T>(string service, Func<CallOptions, AsyncUnaryCall<T>> call, CancellationToken cancellationToken)
+    {
+        var deadline = time.GetUtcNow().UtcDateTime + options.Value.CallTimeout;
+        try
+        {
+            return await call(new CallOptions(deadline: deadline, cancellationToken: cancellationToken)).ResponseAsync.ConfigureAwait(false);
+        }
+        catch (RpcException e) when (IsInfrastructure(e.StatusCode) && !cancellationToken.IsCancellationRequested)
+        {
+            throw Unavailable(service, $"{e.StatusCode}: {e.Status.Detail}", e);
+        }
+        catch (HttpRequestException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw Unavailable(service, e.Message, e);
+        }
+        catch (IOException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw Unavailable(service, e.Message, e);
+        }
+    }
+
+    private static bool IsInfrastructure(StatusCode code) => code is StatusCode.Unavailable or StatusCode.DeadlineExceeded
+        or StatusCode.Internal or StatusCode.Unknown or StatusCode.ResourceExhausted or StatusCode.Cancelled
+        or StatusCode.Unimplemented or StatusCode.DataLoss or StatusCode.Aborted;
+
+    private static RpcException Unavailable(string service, string detail, Exception inner) =>
+        new(new Status(StatusCode.Unavailable, $"{service} service unavailable ({detail}); no decision made and nothing reserved", inner));
+}

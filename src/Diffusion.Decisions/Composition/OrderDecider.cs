@@ -1,0 +1,300 @@
+using Diffusion.Decisions.Grpc;
+using Diffusion.Decisions.V1;
+using Diffusion.Endusers.V1;
+using Diffusion.Modelweights.V1;
+using Diffusion.Quota.V1;
+using Diffusion.Rules.Decisions;
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+using Microsoft.Extensions.Options;
+using DomainVeuKind = Diffusion.Rules.Decisions.VeuKind;
+using ProtoVeuKind = Diffusion.Endusers.V1.VeuKind;
+
+namespace Diffusion.Decisions.Composition;
+
+/// <summary>
+/// Decides one order: classifies its lines, evaluates model weights, checks the consignee's VEU, runs the decision rules
+/// and reserves what the order draws in one all-or-nothing Reserve. When Quota refuses a plan (a bucket too small) the
+/// next plan is decided knowing it (LPP → licence drawing the country allocation → beyond the allocation).
+/// Any service down: UNAVAILABLE, nothing reserved.
+/// </summary>
+internal sealed partial class OrderDecider(
+    ItemClassifier classifier,
+    ModelWeightsService.ModelWeightsServiceClient modelWeights,
+    EndUserService.EndUserServiceClient endUsers,
+    QuotaService.QuotaServiceClient quota,
+    DecisionRuleData ruleData,
+    Downstream downstream,
+    TimeProvider time,
+    IOptions<DecisionsOptions> options,
+    ILogger<OrderDecider> logger)
+{
+    /// <summary>Decides <paramref name="order"/>; reserves unless <paramref name="reserve"/> is false.</summary>
+    /// <param name="order">A validated order.</param>
+    /// <param name="ruleSetId">The rule set to use instead of the order's (what-if), or null.</param>
+    /// <param name="reserve">Whether to reserve what the order draws.</param>
+    /// <param name="cancellationToken">Cancels the decision.</param>
+    public async Task<DecideResponse> DecideAsync(DecideRequest order, string? ruleSetId, bool reserve, CancellationToken cancellationToken)
+    {
+        var asOf = order.AsOf?.ToDateTimeOffset() ?? time.GetUtcNow();
+        var asOfDay = DateOnly.FromDateTime(asOf.UtcDateTime);
+        var ruleSet = ruleData.Resolve(ruleSetId ?? order.RuleSet, asOfDay);
+        var asOfStamp = Timestamp.FromDateTimeOffset(asOf);
+
+        var linesTask = classifier.ClassifyAsync(order, ruleSet.Id, asOfStamp, cancellationToken);
+        var weightsTask = EvaluateWeightsAsync(order, ruleSet.Id, asOfStamp, cancellationToken);
+        await Task.WhenAll(linesTask, weightsTask).ConfigureAwait(false);
+        var lines = await linesTask.ConfigureAwait(false);
+        var weights = await weightsTask.ConfigureAwait(false);
+
+        var items = order.Items.Select((item, i) => ToClassifiedItem(item, i, lines, weights)).ToList();
+        var veu = await CheckVeuAsync(order, items, ruleSet.Id, asOfStamp, asOf, cancellationToken).ConfigureAwait(false);
+        var origin = order.OriginCountry.Length > 0 ? order.OriginCountry : options.Value.DefaultOriginCountry;
+        var consignee = order.Consignee;
+        var parties = new OrderParties(order.DestinationCountry, origin, consignee.Id, consignee.HeadquartersCountry, consignee.ParentHeadquartersCountry);
+        var context = DecisionContextFactory.Create(ruleSet, asOfDay, parties, veu, items);
+
+        var allocations = AllocationState.Unknown;
+        for (var round = 1; ; round++)
+        {
+            var decision = DecisionEvaluator.Default.Evaluate(context with { Allocations = allocations });
+            if (decision.Draws.Count == 0)
+            {
+                return Answer(order, ruleSet.Id, decision, lines, allocations, null, null);
+            }
+
+            if (!reserve)
+            {
+                var short_ = await ShortBucketsByBalanceAsync(decision.Draws, cancellationToken).ConfigureAwait(false);
+                if (short_.Count == 0)
+                {
+                    return Answer(order, ruleSet.Id, decision, lines, allocations, null, null);
+                }
+
+                allocations = Exhaust(allocations, decision.Draws, short_);
+                continue;
+            }
+
+            var reservationId = ReservationIds.For(order.OrderId, round);
+            var reserved = await ReserveAsync(reservationId, ruleSet.Id, decision.Draws, cancellationToken).ConfigureAwait(false);
+            Log.Reserved(logger, order.OrderId, reservationId, reserved.Outcome);
+            if (reserved.Outcome == ReserveOutcome.Reserved)
+            {
+                return Answer(order, ruleSet.Id, decision, lines, allocations, reservationId, reserved.ExpiresAt);
+            }
+
+            if (round >= ReservationIds.MaxRounds)
+            {
+                throw new RpcException(new Status(StatusCode.Internal, $"order {order.OrderId}: no plan could be reserved after {round} rounds"));
+            }
+
+            var insufficient = decision.Draws
+                .Where(d => reserved.Balances.FirstOrDefault(b => b.BucketId == d.BucketId) is not { } b || b.Available < d.Tpp)
+                .Select(d => d.BucketId)
+                .ToHashSet(StringComparer.Ordinal);
+            allocations = Exhaust(allocations, decision.Draws, insufficient.Count > 0 ? insufficient : decision.Draws.Select(d => d.BucketId).ToHashSet());
+        }
+    }
+
+    /// <summary>Commits (Confirm) or releases (Cancel) the reservation an order holds.</summary>
+    public async Task<(string ReservationId, ReservationState State)> SettleAsync(string orderId, bool commit, CancellationToken cancellationToken)
+    {
+        for (var round = 1; round <= ReservationIds.MaxRounds; round++)
+        {
+            var id = ReservationIds.For(orderId, round);
+            Reservation reservation;
+            try
+            {
+                reservation = await downstream.CallAsync("quota", o => quota.GetReservationAsync(new GetReservationRequest { ReservationId = id }, o), cancellationToken).ConfigureAwait(false);
+            }
+            catch (RpcException e) when (e.StatusCode == StatusCode.NotFound)
+            {
+                break;
+            }
+
+            if (reservation.State == ReservationState.Refused)
+            {
+                continue;
+            }
+
+            var state = commit
+                ? (await downstream.CallAsync("quota", o => quota.CommitAsync(new CommitRequest { ReservationId = id }, o), cancellationToken).ConfigureAwait(false)).State
+                : (await downstream.CallAsync("quota", o => quota.ReleaseAsync(new ReleaseRequest { ReservationId = id }, o), cancellationToken).ConfigureAwait(false)).State;
+            Log.Settled(logger, orderId, id, state);
+            return (id, state);
+        }
+
+        throw new RpcException(new Status(StatusCode.NotFound, $"order_id: order '{orderId}' holds no reservation (it drew no allocation, was decided as a dry run, or was never decided)"));
+    }
+
+    private async Task<IReadOnlyDictionary<int, EvaluateModelResponse>> EvaluateWeightsAsync(
+        DecideRequest order, string ruleSet, Timestamp asOf, CancellationToken cancellationToken)
+    {
+        var calls = order.Items
+            .Select((item, index) => (item, index))
+            .Where(x => x.item.ItemCase == OrderItem.ItemOneofCase.ModelWeights)
+            .Select(async x =>
+            {
+                var w = x.item.ModelWeights;
+                var request = new EvaluateModelRequest
+                {
+                    ModelName = w.ModelName,
+                    TrainingOperations = w.TrainingOperations,
+                    WeightsPublished = w.WeightsPublished,
+                    DerivedFromPublished = w.DerivedFromPublished,
+                    BaseModelOperations = w.BaseModelOperations,
+                    AdditionalOperations = w.AdditionalOperations,
+                    DestinationCountry = order.DestinationCountry,
+                    RecipientHeadquartersCountry = order.Consignee.HeadquartersCountry,
+                    RecipientParentHeadquartersCountry = order.Consignee.ParentHeadquartersCountry,
+                    StorageMeetsSecurityStandards = w.StorageMeetsSecurityStandards,
+                    AsOf = asOf,
+                    RuleSet = ruleSet,
+                    SyntheticDataShare = w.SyntheticDataShare,
+                    GeneratorOperations = w.GeneratorOperations,
+                    GeneratorWeightsPublished = w.GeneratorWeightsPublished,
+                };
+                try
+                {
+                    var response = await downstream.CallAsync("modelweights", o => modelWeights.EvaluateAsync(request, o), cancellationToken).ConfigureAwait(false);
+                    return (x.index, response);
+                }
+                catch (RpcException e) when (e.StatusCode == StatusCode.InvalidArgument)
+                {
+                    throw new RpcException(new Status(StatusCode.InvalidArgument, $"items[{x.index}].model_weights.{e.Status.Detail}"));
+                }
+            });
+        var results = await Task.WhenAll(calls).ConfigureAwait(false);
+        return results.ToDictionary(r => r.index, r => r.response);
+    }
+
+    private async Task<VeuFinding?> CheckVeuAsync(
+        DecideRequest order, IReadOnlyList<ClassifiedItem> items, string ruleSet, Timestamp asOfStamp, DateTimeOffset asOf, CancellationToken cancellationToken)
+    {
+        var veuId = order.Consignee.VeuId;
+        if (veuId.Length == 0)
+        {
+            return null;
+        }
+
+        Veu veu;
+        try
+        {
+            veu = await downstream.CallAsync("endusers", o => endUsers.GetVeuAsync(new GetVeuRequest { VeuId = veuId }, o), cancellationToken).ConfigureAwait(false);
+        }
+        catch (RpcException e) when (e.StatusCode == StatusCode.NotFound)
+        {
+            return new VeuFinding(veuId, null, false, false, false, []);
+        }
+
+        var tpp = items.Where(i => i.IsAdvancedComputing).Aggregate(0L, (sum, i) => checked(sum + i.WholeTpp));
+        var check = await downstream.CallAsync(
+            "endusers",
+            o => endUsers.CheckDeploymentAsync(new CheckDeploymentRequest { VeuId = veuId, Country = order.DestinationCountry, Tpp = tpp, AsOf = asOfStamp, RuleSet = ruleSet }, o),
+            cancellationToken).ConfigureAwait(false);
+        var active = veu.Status == VeuStatus.Active
+            && (veu.ValidFrom is null || veu.ValidFrom.ToDateTimeOffset() <= asOf)
+            && (veu.ValidTo is null || asOf < veu.ValidTo.ToDateTimeOffset());
+        var kind = veu.Kind switch
+        {
+            ProtoVeuKind.Uveu => DomainVeuKind.Universal,
+            ProtoVeuKind.Nveu => (DomainVeuKind?)DomainVeuKind.National,
+            _ => null,
+        };
+        var authorised = veu.Kind == ProtoVeuKind.Uveu || veu.AuthorizedCountries.Contains(order.DestinationCountry);
+        return new VeuFinding(veuId, kind, active, authorised, check.Allowed, [.. check.Reasons.Select(DecisionMapping.ToDomain)]);
+    }
+
+    private async Task<ReserveResponse> ReserveAsync(string reservationId, string ruleSet, IReadOnlyList<PlannedDraw> draws, CancellationToken cancellationToken)
+    {
+        var request = new ReserveRequest
+        {
+            ReservationId = reservationId,
+            RuleSet = ruleSet,
+            TtlSeconds = (uint)options.Value.ReservationTtlSeconds,
+        };
+        request.Draws.AddRange(draws.Select(d => new Draw { BucketId = d.BucketId, Tpp = d.Tpp }));
+        return await downstream.CallAsync("quota", o => quota.ReserveAsync(request, o), cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<HashSet<string>> ShortBucketsByBalanceAsync(IReadOnlyList<PlannedDraw> draws, CancellationToken cancellationToken)
+    {
+        var balances = await Task.WhenAll(draws.Select(async d =>
+        {
+            try
+            {
+                var balance = await downstream.CallAsync("quota", o => quota.GetBalanceAsync(new GetBalanceRequest { BucketId = d.BucketId }, o), cancellationToken).ConfigureAwait(false);
+                return (d.BucketId, Short: balance.Available < d.Tpp);
+            }
+            catch (RpcException e) when (e.StatusCode == StatusCode.NotFound)
+            {
+                // Not created yet: Quota creates it from the rule set's allocations on first use, full.
+                return (d.BucketId, Short: false);
+            }
+        })).ConfigureAwait(false);
+        return balances.Where(b => b.Short).Select(b => b.BucketId).ToHashSet(StringComparer.Ordinal);
+    }
+
+    private static AllocationState Exhaust(AllocationState state, IReadOnlyList<PlannedDraw> draws, IReadOnlySet<string> shortBuckets)
+    {
+        foreach (var draw in draws.Where(d => shortBuckets.Contains(d.BucketId)))
+        {
+            state = draw.Mechanism switch
+            {
+                DrawMechanism.LowProcessingPerformance => state with { LppExhausted = true },
+                DrawMechanism.CountryAllocation => state with { CountryAllocationExhausted = true },
+                DrawMechanism.NationalVeu => state with { NveuExhausted = true },
+                _ => state,
+            };
+        }
+
+        return state;
+    }
+
+    private static ClassifiedItem ToClassifiedItem(
+        OrderItem item, int index, IReadOnlyDictionary<int, ClassifiedLine> lines, IReadOnlyDictionary<int, EvaluateModelResponse> weights)
+    {
+        if (item.ItemCase == OrderItem.ItemOneofCase.ModelWeights)
+        {
+            var w = weights[index];
+            var finding = new ModelWeightsFinding(w.Controlled, w.Eccn, w.LicenseRequired, w.LicenseException, w.ReviewPolicy, [.. w.Reasons.Select(DecisionMapping.ToDomain)]);
+            return new ClassifiedItem(index, item.ModelWeights.ModelName, ItemKind.ModelWeights, w.Eccn, w.Eccn, 0, item.Quantity, false, new HashSet<string>(), ModelWeights: finding);
+        }
+
+        var line = lines[index];
+        return new ClassifiedItem(index, line.Description, line.Kind, line.Eccn, line.Paragraph, line.TppEach, item.Quantity, line.Datacenter,
+            line.LicenseExceptions, line.MaxChipTpp, line.MaxChipDramBandwidthGbPerS, H100EquivalentsEach: line.H100EquivalentsEach);
+    }
+
+    private static DecideResponse Answer(
+        DecideRequest order,
+        string ruleSet,
+        Decision decision,
+        IReadOnlyDictionary<int, ClassifiedLine> lines,
+        AllocationState allocations,
+        string? reservationId,
+        Timestamp? expiresAt)
+    {
+        var response = decision.ToProto(order.OrderId, ruleSet, lines);
+
+        // Unavailable when an exhausted bucket left the order with nothing it can draw (e.g. beyond the country allocation).
+        var exhausted = allocations.LppExhausted || allocations.CountryAllocationExhausted || allocations.NveuExhausted;
+        response.AllocationAvailable = decision.Draws.Count > 0 || !exhausted;
+        if (reservationId is not null)
+        {
+            response.ReservationId = reservationId;
+            response.ReservationExpiresAt = expiresAt;
+        }
+
+        return response;
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(1, LogLevel.Information, "Order {OrderId}: reservation {ReservationId} {Outcome}")]
+        public static partial void Reserved(ILogger logger, string orderId, string reservationId, ReserveOutcome outcome);
+
+        [LoggerMessage(2, LogLevel.Information, "Order {OrderId}: reservation {ReservationId} now {State}")]
+        public static partial void Settled(ILogger logger, string orderId, string reservationId, ReservationState state);
+    }
+}

@@ -1,0 +1,38 @@
+using Diffusion.Classification.V1;
+using Diffusion.Decisions.Composition;
+using Diffusion.Endusers.V1;
+using Diffusion.Modelweights.V1;
+using Diffusion.Quota.V1;
+using Diffusion.Rules.Hosting;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Diffusion.Decisions;
+
+/// <summary>All of the Decisions service's wiring, shared by Program.cs and the tests.</summary>
+public static class DecisionsServiceExtensions
+{
+    /// <summary>
+    /// Registers the gRPC server, the rules, the clients of Classification, ModelWeights, EndUsers and Quota (found
+    /// through <c>services__&lt;name&gt;__grpc__0</c>) and the decision composition.
+    /// </summary>
+    public static IHostApplicationBuilder AddDecisionsServices(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddOptions<DecisionsOptions>()
+            .Bind(builder.Configuration.GetSection(DecisionsOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        builder.Services.AddGrpc();
+        builder.Services.AddDiffusionRules(builder.Configuration);
+        builder.AddServiceClient("classification", channel => new ClassificationService.ClassificationServiceClient(channel));
+        builder.AddServiceClient("modelweights", channel => new ModelWeightsService.ModelWeightsServiceClient(channel));
+        builder.AddServiceClient("endusers", channel => new EndUserService.EndUserServiceClient(channel));
+        builder.AddServiceClient("quota", channel => new QuotaService.QuotaServiceClient(channel));
+        builder.Services.TryAddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<Downstream>();
+        builder.Services.AddSingleton<DecisionRuleData>();
+        builder.Services.AddSingleton<ItemClassifier>();
+        builder.Services.AddSingleton<OrderDecider>();
+        return builder;
+    }
+}

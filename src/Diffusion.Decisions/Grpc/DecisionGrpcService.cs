@@ -1,0 +1,63 @@
+using Diffusion.Decisions.Composition;
+using Diffusion.Decisions.V1;
+using Grpc.Core;
+
+namespace Diffusion.Decisions.Grpc;
+
+/// <summary>
+/// The export-decision gateway: validates the order's shape and hands it to <see cref="OrderDecider"/>. Business
+/// outcomes (denied, allocation used up) are answers; bad input is INVALID_ARGUMENT naming the field; a service it
+/// needs being down is UNAVAILABLE, with nothing reserved.
+/// </summary>
+internal sealed class DecisionGrpcService(OrderDecider decider) : DecisionService.DecisionServiceBase
+{
+    /// <inheritdoc/>
+    public override Task<DecideResponse> Decide(DecideRequest request, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        OrderValidation.Validate(request, requireOrderId: !request.DryRun);
+        return decider.DecideAsync(request, ruleSetId: null, reserve: !request.DryRun, context.CancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public override async Task<ConfirmResponse> Confirm(ConfirmRequest request, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        OrderValidation.ValidateOrderId(request.OrderId);
+        var (reservationId, state) = await decider.SettleAsync(request.OrderId, commit: true, context.CancellationToken).ConfigureAwait(false);
+        return new ConfirmResponse { OrderId = request.OrderId, ReservationId = reservationId, State = state };
+    }
+
+    /// <inheritdoc/>
+    public override async Task<CancelResponse> Cancel(CancelRequest request, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        OrderValidation.ValidateOrderId(request.OrderId);
+        var (reservationId, state) = await decider.SettleAsync(request.OrderId, commit: false, context.CancellationToken).ConfigureAwait(false);
+        return new CancelResponse { OrderId = request.OrderId, ReservationId = reservationId, State = state };
+    }
+
+    /// <inheritdoc/>
+    public override async Task<WhatIfResponse> WhatIf(WhatIfRequest request, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        OrderValidation.Validate(request.Order, requireOrderId: false, prefix: "order.");
+        if (request.RuleSets.Count < 1)
+        {
+            throw OrderValidation.Invalid("rule_sets", "name at least one rule set to compare");
+        }
+
+        var decisions = await Task.WhenAll(request.RuleSets.Select((ruleSet, i) =>
+        {
+            if (string.IsNullOrWhiteSpace(ruleSet))
+            {
+                throw OrderValidation.Invalid($"rule_sets[{i}]", "must not be empty");
+            }
+
+            return decider.DecideAsync(request.Order, ruleSet, reserve: false, context.CancellationToken);
+        })).ConfigureAwait(false);
+        var response = new WhatIfResponse();
+        response.Decisions.AddRange(decisions);
+        return response;
+    }
+}

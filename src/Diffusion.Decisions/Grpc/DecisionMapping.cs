@@ -1,0 +1,77 @@
+using Diffusion.Decisions.Composition;
+using Diffusion.Decisions.V1;
+using Diffusion.Rules;
+using Diffusion.Rules.Decisions;
+using ProtoReason = Diffusion.Common.V1.Reason;
+
+namespace Diffusion.Decisions.Grpc;
+
+/// <summary>Maps between the decision domain and the protobuf contract.</summary>
+internal static class DecisionMapping
+{
+    public static DecisionOutcome ToProto(this Outcome outcome) => outcome switch
+    {
+        Outcome.NoLicenseRequired => DecisionOutcome.NoLicenseRequired,
+        Outcome.LicenseException => DecisionOutcome.LicenseException,
+        Outcome.LicenseRequired => DecisionOutcome.LicenseRequired,
+        Outcome.PresumptionOfDenial => DecisionOutcome.PresumptionOfDenial,
+        _ => DecisionOutcome.Unspecified,
+    };
+
+    public static ProtoReason ToProto(this Reason reason) => new()
+    {
+        Code = reason.Code,
+        Message = reason.Message,
+        Citation = reason.Citation,
+        Confidence = reason.Confidence.ToTag(),
+    };
+
+    public static Reason ToDomain(this ProtoReason reason) => new(
+        reason.Code,
+        reason.Message,
+        reason.Citation,
+        ConfidenceTags.TryParse(reason.Confidence) ?? Confidence.Unverified);
+
+    /// <summary>The answer to an order, without its reservation (the caller adds it).</summary>
+    public static DecideResponse ToProto(this Decision decision, string orderId, string ruleSet, IReadOnlyDictionary<int, ClassifiedLine> lines)
+    {
+        var response = new DecideResponse
+        {
+            OrderId = orderId,
+            RuleSet = ruleSet,
+            Outcome = decision.Outcome.ToProto(),
+            LicenseException = decision.LicenseException,
+            ReviewPolicy = decision.ReviewPolicy,
+            TotalTpp = decision.TotalTpp,
+            H100Equivalents = decision.H100Equivalents,
+        };
+        response.Draws.AddRange(decision.Draws.Select(d => new Quota.V1.Draw { BucketId = d.BucketId, Tpp = d.Tpp }));
+        foreach (var item in decision.Items)
+        {
+            var line = item.Item;
+            var proto = new V1.ItemDecision
+            {
+                Index = (uint)line.Index,
+                Description = line.Description,
+                Eccn = line.Eccn,
+                Paragraph = line.Paragraph,
+                TppEach = line.TppEach,
+                Quantity = line.Quantity,
+                TotalTpp = line.TppEach * line.Quantity,
+                H100Equivalents = line.H100EquivalentsEach * line.Quantity,
+                Outcome = item.Outcome.ToProto(),
+                LicenseException = item.LicenseException,
+                ReviewPolicy = item.ReviewPolicy,
+            };
+            proto.LicenseExceptions.AddRange(line.LicenseExceptions.Order(StringComparer.Ordinal));
+            response.Items.Add(proto);
+            if (lines.TryGetValue(line.Index, out var classified))
+            {
+                response.Reasons.AddRange(classified.Reasons);
+            }
+        }
+
+        response.Reasons.AddRange(decision.Reasons.Select(r => r.ToProto()));
+        return response;
+    }
+}

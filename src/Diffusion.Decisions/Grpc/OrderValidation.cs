@@ -1,0 +1,248 @@
+using System.Text.RegularExpressions;
+using Diffusion.Classification.V1;
+using Diffusion.Decisions.V1;
+using Grpc.Core;
+
+namespace Diffusion.Decisions.Grpc;
+
+/// <summary>Checks the shape of an order; the first problem becomes INVALID_ARGUMENT naming the field.</summary>
+internal static partial class OrderValidation
+{
+    /// <summary>The most lines one order may have.</summary>
+    public const int MaxItems = 1000;
+
+    /// <summary>Throws INVALID_ARGUMENT for the first problem found; <paramref name="prefix"/> prefixes field names (e.g. "order.").</summary>
+    public static void Validate(DecideRequest order, bool requireOrderId, string prefix = "")
+    {
+        if (order is null)
+        {
+            throw Invalid(prefix.TrimEnd('.'), "required");
+        }
+
+        var problem = Problem(order, requireOrderId);
+        if (problem is { } p)
+        {
+            throw Invalid(prefix + p.Field, p.Message);
+        }
+    }
+
+    /// <summary>Throws INVALID_ARGUMENT unless <paramref name="orderId"/> is a usable order id.</summary>
+    public static void ValidateOrderId(string orderId)
+    {
+        if (OrderIdProblem(orderId) is { } problem)
+        {
+            throw Invalid("order_id", problem);
+        }
+    }
+
+    public static RpcException Invalid(string field, string message) =>
+        new(new Status(StatusCode.InvalidArgument, $"{field}: {message}"));
+
+    private static (string Field, string Message)? Problem(DecideRequest order, bool requireOrderId)
+    {
+        if ((requireOrderId || order.OrderId.Length > 0) && OrderIdProblem(order.OrderId) is { } idProblem)
+        {
+            return ("order_id", idProblem);
+        }
+
+        if (order.Items.Count == 0)
+        {
+            return ("items", "an order needs at least one item");
+        }
+
+        if (order.Items.Count > MaxItems)
+        {
+            return ("items", $"at most {MaxItems} items per order");
+        }
+
+        for (var i = 0; i < order.Items.Count; i++)
+        {
+            if (ItemProblem(order.Items[i], $"items[{i}]") is { } itemProblem)
+            {
+                return itemProblem;
+            }
+        }
+
+        if (!IsCountry(order.DestinationCountry))
+        {
+            return ("destination_country", $"'{order.DestinationCountry}' is not an ISO 3166-1 alpha-2 code (two upper-case letters)");
+        }
+
+        if (order.OriginCountry.Length > 0 && !IsCountry(order.OriginCountry))
+        {
+            return ("origin_country", $"'{order.OriginCountry}' is not an ISO 3166-1 alpha-2 code (two upper-case letters)");
+        }
+
+        if (order.Consignee is null)
+        {
+            return ("consignee", "required");
+        }
+
+        if (string.IsNullOrWhiteSpace(order.Consignee.Id))
+        {
+            return ("consignee.id", "required");
+        }
+
+        if (order.Consignee.Id.Contains('/', StringComparison.Ordinal))
+        {
+            return ("consignee.id", "must not contain '/' (it names the consignee's LPP bucket)");
+        }
+
+        if (order.Consignee.HeadquartersCountry.Length > 0 && !IsCountry(order.Consignee.HeadquartersCountry))
+        {
+            return ("consignee.headquarters_country", $"'{order.Consignee.HeadquartersCountry}' is not an ISO 3166-1 alpha-2 code");
+        }
+
+        if (order.Consignee.ParentHeadquartersCountry.Length > 0 && !IsCountry(order.Consignee.ParentHeadquartersCountry))
+        {
+            return ("consignee.parent_headquarters_country", $"'{order.Consignee.ParentHeadquartersCountry}' is not an ISO 3166-1 alpha-2 code");
+        }
+
+        return null;
+    }
+
+    private static (string, string)? ItemProblem(OrderItem item, string field)
+    {
+        if (item.Quantity < 1)
+        {
+            return (field + ".quantity", "must be at least 1");
+        }
+
+        switch (item.ItemCase)
+        {
+            case OrderItem.ItemOneofCase.None:
+                return (field, "one of chip, known_chip, memory, assembly or model_weights is required");
+            case OrderItem.ItemOneofCase.Chip:
+                return ChipProblem(item.Chip, field + ".chip");
+            case OrderItem.ItemOneofCase.KnownChip when string.IsNullOrWhiteSpace(item.KnownChip):
+                return (field + ".known_chip", "must not be empty");
+            case OrderItem.ItemOneofCase.Memory:
+                return MemoryProblem(item.Memory, field + ".memory");
+            case OrderItem.ItemOneofCase.Assembly:
+                return AssemblyProblem(item.Assembly, field + ".assembly");
+            case OrderItem.ItemOneofCase.ModelWeights:
+                return WeightsProblem(item.ModelWeights, field + ".model_weights");
+            default:
+                return null;
+        }
+    }
+
+    private static (string, string)? ChipProblem(ChipSpec chip, string field)
+    {
+        if (chip.Rates.Count == 0)
+        {
+            return (field + ".rates", "at least one compute rate is required");
+        }
+
+        for (var r = 0; r < chip.Rates.Count; r++)
+        {
+            var rate = chip.Rates[r];
+            if (rate.BitLength == 0)
+            {
+                return ($"{field}.rates[{r}].bit_length", "must be at least 1");
+            }
+
+            if (!double.IsFinite(rate.DenseTops) || rate.DenseTops < 0)
+            {
+                return ($"{field}.rates[{r}].dense_tops", "must be a finite number, not negative");
+            }
+        }
+
+        if (!double.IsFinite(chip.ApplicableDieAreaMm2) || chip.ApplicableDieAreaMm2 < 0)
+        {
+            return (field + ".applicable_die_area_mm2", "must be a finite number, not negative");
+        }
+
+        return !double.IsFinite(chip.TotalDramBandwidthGbPerS) || chip.TotalDramBandwidthGbPerS < 0
+            ? (field + ".total_dram_bandwidth_gb_per_s", "must be a finite number, not negative")
+            : null;
+    }
+
+    private static (string, string)? MemoryProblem(MemorySpec memory, string field)
+    {
+        if (!double.IsFinite(memory.BandwidthGbPerS) || memory.BandwidthGbPerS <= 0)
+        {
+            return (field + ".bandwidth_gb_per_s", "must be a positive number");
+        }
+
+        return !double.IsFinite(memory.PackageAreaMm2) || memory.PackageAreaMm2 <= 0
+            ? (field + ".package_area_mm2", "must be a positive number")
+            : null;
+    }
+
+    private static (string, string)? AssemblyProblem(Assembly assembly, string field)
+    {
+        if (assembly.Parts.Count == 0)
+        {
+            return (field + ".parts", "an assembly needs at least one chip");
+        }
+
+        for (var p = 0; p < assembly.Parts.Count; p++)
+        {
+            var part = assembly.Parts[p];
+            var partField = $"{field}.parts[{p}]";
+            if (part.Count < 1)
+            {
+                return (partField + ".count", "must be at least 1");
+            }
+
+            switch (part.ChipCase)
+            {
+                case AssemblyPart.ChipOneofCase.None:
+                    return (partField, "one of spec or known_chip is required");
+                case AssemblyPart.ChipOneofCase.Spec when ChipProblem(part.Spec, partField + ".spec") is { } problem:
+                    return problem;
+                case AssemblyPart.ChipOneofCase.KnownChip when string.IsNullOrWhiteSpace(part.KnownChip):
+                    return (partField + ".known_chip", "must not be empty");
+                default:
+                    break;
+            }
+        }
+
+        return null;
+    }
+
+    private static (string, string)? WeightsProblem(ModelWeights weights, string field)
+    {
+        if (string.IsNullOrWhiteSpace(weights.ModelName))
+        {
+            return (field + ".model_name", "required");
+        }
+
+        foreach (var (name, value) in new[]
+        {
+            ("training_operations", weights.TrainingOperations),
+            ("base_model_operations", weights.BaseModelOperations),
+            ("additional_operations", weights.AdditionalOperations),
+            ("generator_operations", weights.GeneratorOperations),
+        })
+        {
+            if (!double.IsFinite(value) || value < 0)
+            {
+                return ($"{field}.{name}", "must be a finite number, not negative");
+            }
+        }
+
+        return weights.SyntheticDataShare is < 0 or > 1 || double.IsNaN(weights.SyntheticDataShare)
+            ? (field + ".synthetic_data_share", "must be between 0 and 1")
+            : null;
+    }
+
+    private static string? OrderIdProblem(string orderId)
+    {
+        if (string.IsNullOrWhiteSpace(orderId))
+        {
+            return "required (decisions are idempotent on it)";
+        }
+
+        return OrderIdPattern().IsMatch(orderId) ? null : "use 1 to 128 characters of letters, digits and . _ : -";
+    }
+
+    private static bool IsCountry(string code) => CountryPattern().IsMatch(code);
+
+    [GeneratedRegex("^[A-Z]{2}$")]
+    private static partial Regex CountryPattern();
+
+    [GeneratedRegex("^[A-Za-z0-9._:-]{1,128}$")]
+    private static partial Regex OrderIdPattern();
+}

@@ -1,0 +1,126 @@
+using Diffusion.Decisions.V1;
+using Microsoft.Extensions.Configuration;
+
+namespace Diffusion.Cli.Tests;
+
+public sealed class ParsingTests
+{
+    [Theory]
+    [InlineData("tier1-h100.json", "DE", OrderItem.ItemOneofCase.KnownChip)]
+    [InlineData("tier2-lpp-small.json", "AE", OrderItem.ItemOneofCase.KnownChip)]
+    [InlineData("tier2-licensed.json", "IN", OrderItem.ItemOneofCase.Assembly)]
+    [InlineData("tier3-china.json", "CN", OrderItem.ItemOneofCase.KnownChip)]
+    [InlineData("tier3-hq-abroad.json", "MY", OrderItem.ItemOneofCase.KnownChip)]
+    [InlineData("nveu.json", "IN", OrderItem.ItemOneofCase.KnownChip)]
+    [InlineData("non-datacenter.json", "AE", OrderItem.ItemOneofCase.KnownChip)]
+    [InlineData("hbm.json", "CN", OrderItem.ItemOneofCase.Memory)]
+    [InlineData("model-weights.json", "AE", OrderItem.ItemOneofCase.ModelWeights)]
+    public void ReadOrder_EverySample_IsADecideRequest(string sample, string destination, OrderItem.ItemOneofCase kind)
+    {
+        var order = OrderFiles.ReadOrder(CliRun.Sample(sample));
+
+        Assert.Equal(destination, order.DestinationCountry);
+        Assert.Equal(kind, order.Items[0].ItemCase);
+        Assert.True(order.Items[0].Quantity >= 1);
+        Assert.NotEmpty(order.OrderId);
+        Assert.NotNull(order.AsOf);
+    }
+
+    [Fact]
+    public void ReadBatch_SampleBatch_OneOrderPerLine()
+    {
+        var orders = OrderFiles.ReadBatch(CliRun.Sample("batch.jsonl"));
+
+        Assert.Equal(12, orders.Count);
+        Assert.Equal(orders.Count, orders.Select(o => o.OrderId).Distinct().Count());
+    }
+
+    [Fact]
+    public void Parse_CamelCaseNames_AreAccepted()
+    {
+        var order = OrderFiles.Parse("""{"orderId":"o1","destinationCountry":"FR","items":[{"knownChip":"NVIDIA H100 SXM","quantity":2}],"consignee":{"id":"c"}}""", "inline");
+
+        Assert.Equal("o1", order.OrderId);
+        Assert.Equal(2u, order.Items[0].Quantity);
+    }
+
+    [Fact]
+    public void Parse_UnknownField_NamesTheSource()
+    {
+        var e = Assert.Throws<CliException>(() => OrderFiles.Parse("""{"order_id":"o1","destination":"FR"}""", "order.json"));
+
+        Assert.Contains("order.json", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Endpoints_ExplicitThenConfigurationThenFile()
+    {
+        var dir = Directory.CreateTempSubdirectory("diffusion-endpoints-");
+        try
+        {
+            Directory.CreateDirectory(Path.Combine(dir.FullName, ".diffusion"));
+            File.WriteAllText(Path.Combine(dir.FullName, Endpoints.FileName), """{ "decisions": "http://127.0.0.1:7003", "quota": "http://127.0.0.1:7004" }""");
+            var nested = Directory.CreateDirectory(Path.Combine(dir.FullName, "samples", "deep"));
+            var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["services:decisions:grpc:0"] = "http://127.0.0.1:7001",
+            }).Build();
+            var endpoints = new Endpoints(configuration, nested.FullName);
+
+            Assert.Equal(new Uri("http://127.0.0.1:7999"), endpoints.Resolve("decisions", "http://127.0.0.1:7999"));
+            Assert.Equal(new Uri("http://127.0.0.1:7001"), endpoints.Resolve("decisions", null));
+            Assert.Equal(new Uri("http://127.0.0.1:7004"), endpoints.Resolve("quota", null));
+            var missing = Assert.Throws<CliException>(() => endpoints.Resolve("classification", null));
+            Assert.Contains("services__classification__grpc__0", missing.Message, StringComparison.Ordinal);
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Decide_NoEndpointAnywhere_ExitsTwoWithHowToFix()
+    {
+        var run = await CliRun.RunAsync(["decide", CliRun.Sample("tier1-h100.json")]);
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("--endpoint", run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Decide_MissingFile_ExitsTwo()
+    {
+        var run = await CliRun.RunAsync(["decide", "/nonexistent/order.json", "--endpoint", "http://127.0.0.1:1"]);
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("no such file", run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Decide_NeitherFileNorBatch_IsAUsageError()
+    {
+        var run = await CliRun.RunAsync(["decide"]);
+
+        Assert.NotEqual(0, run.ExitCode);
+        Assert.Contains("--batch", run.Output + run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Classify_TopsWithoutBits_IsAUsageError()
+    {
+        var run = await CliRun.RunAsync(["classify", "--tops", "1979"]);
+
+        Assert.NotEqual(0, run.ExitCode);
+        Assert.Contains("--bits", run.Output + run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Decide_ServiceNotListening_ExitsOneWithStatus()
+    {
+        var run = await CliRun.RunAsync(["decide", CliRun.Sample("tier1-h100.json"), "--endpoint", "http://127.0.0.1:1", "--timeout", "5"]);
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("Unavailable", run.Error, StringComparison.Ordinal);
+    }
+}

@@ -23,7 +23,7 @@ public static class ServiceDefaultsExtensions
     /// <summary>Tag of the health checks that say the process is alive (as opposed to ready).</summary>
     public const string LiveTag = "live";
 
-    /// <summary>Adds telemetry, health checks and h2c Kestrel defaults.</summary>
+    /// <summary>Adds telemetry, health checks, h2c Kestrel defaults and the gRPC server (Diffusion.Grpc).</summary>
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder)
         where TBuilder : IHostApplicationBuilder
     {
@@ -31,6 +31,7 @@ public static class ServiceDefaultsExtensions
         builder.ConfigureOpenTelemetry();
         builder.AddDefaultHealthChecks();
         builder.ConfigureHttp2Cleartext();
+        builder.Services.AddGrpc();
         return builder;
     }
 

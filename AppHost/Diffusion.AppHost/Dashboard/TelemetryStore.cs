@@ -152,13 +152,20 @@ public sealed class TelemetryStore(int maxTraces = 2000, int maxLogs = 10000)
         }
     }
 
-    /// <summary>Requests, errors and latency percentiles per service, from the SERVER spans held.</summary>
+    /// <summary>
+    /// Requests, errors and latency percentiles per service, from the SERVER spans held. A gRPC call has two server
+    /// spans (ASP.NET Core's HTTP span and the gRPC runtime's span inside it): only the outer one counts.
+    /// </summary>
     public IReadOnlyList<ServiceMetrics> Metrics()
     {
         List<SpanRecord> servers;
         lock (_gate)
         {
-            servers = [.. _traces.Values.SelectMany(s => s).Where(s => s.Kind == "SERVER")];
+            servers = [.. _traces.Values.SelectMany(spans =>
+            {
+                var serverIds = spans.Where(s => s.Kind == "SERVER").Select(s => s.SpanId).ToHashSet(StringComparer.Ordinal);
+                return spans.Where(s => s.Kind == "SERVER" && (s.ParentSpanId is null || !serverIds.Contains(s.ParentSpanId)));
+            })];
         }
         return [.. servers.GroupBy(s => s.Service).OrderBy(g => g.Key, StringComparer.Ordinal).Select(g =>
         {

@@ -1,5 +1,6 @@
 using Diffusion.Grpc.Tests.Services;
 using Diffusion.Testing.Grpc;
+using Grpc.AspNetCore.Server;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Diffusion.Grpc.Tests;
@@ -7,7 +8,7 @@ namespace Diffusion.Grpc.Tests;
 /// <summary>Starts the shared test server hosting <see cref="TestGrpcService"/>.</summary>
 internal static class TestServers
 {
-    public static Task<GrpcTestServer> StartAsync(Action<Diffusion.Grpc.Server.GrpcServiceOptions>? configure = null) =>
+    public static Task<GrpcTestServer> StartAsync(Action<GrpcServiceOptions>? configure = null) =>
         GrpcTestServer.StartAsync<TestGrpcService>(builder =>
         {
             builder.Services.AddSingleton<CallLog>();

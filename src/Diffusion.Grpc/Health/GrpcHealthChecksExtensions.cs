@@ -1,5 +1,4 @@
-using Diffusion.Grpc.Health;
-using Diffusion.Grpc.Server;
+using Grpc.HealthCheck;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;

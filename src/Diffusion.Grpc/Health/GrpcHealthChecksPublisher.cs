@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
-namespace Diffusion.Grpc.Health;
+namespace Grpc.HealthCheck;
 
 /// <summary>Feeds each periodic ASP.NET Core health report into the gRPC status of the whole server ("").</summary>
 internal sealed class GrpcHealthChecksPublisher(HealthServiceImpl health) : IHealthCheckPublisher

@@ -4,7 +4,7 @@ using Grpc.Health.V1;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using ServingStatus = Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus;
 
-namespace Diffusion.Grpc.Health;
+namespace Grpc.HealthCheck;
 
 /// <summary>
 /// The standard <c>grpc.health.v1.Health</c> service (grpc/doc/health-checking.md). Statuses are kept per service

@@ -1,3 +1,4 @@
+using Grpc.AspNetCore.Server;
 using Diffusion.Grpc.Server;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;

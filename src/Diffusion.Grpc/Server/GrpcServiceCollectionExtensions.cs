@@ -1,3 +1,4 @@
+using Grpc.AspNetCore.Server;
 using Diffusion.Grpc.Server;
 
 namespace Microsoft.Extensions.DependencyInjection;

@@ -1,6 +1,5 @@
-using Microsoft.AspNetCore.Builder;
 
-namespace Diffusion.Grpc.Server;
+namespace Microsoft.AspNetCore.Builder;
 
 /// <summary>Applies conventions (authorization, metadata, ...) to every method endpoint of one mapped service.</summary>
 public sealed class GrpcServiceEndpointConventionBuilder : IEndpointConventionBuilder

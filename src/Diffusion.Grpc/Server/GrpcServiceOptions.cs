@@ -1,4 +1,4 @@
-namespace Diffusion.Grpc.Server;
+namespace Grpc.AspNetCore.Server;
 
 /// <summary>Options of every gRPC service hosted by <c>AddGrpc()</c>.</summary>
 public sealed class GrpcServiceOptions
@@ -7,7 +7,7 @@ public sealed class GrpcServiceOptions
     /// The largest request message accepted, in bytes; larger ones end the call with RESOURCE_EXHAUSTED.
     /// Null means no limit. Default 4 MiB (as grpc-core and grpc-dotnet).
     /// </summary>
-    public int? MaxReceiveMessageSize { get; set; } = Framing.GrpcProtocol.DefaultMaxReceiveMessageSize;
+    public int? MaxReceiveMessageSize { get; set; } = Diffusion.Grpc.Framing.GrpcProtocol.DefaultMaxReceiveMessageSize;
 
     /// <summary>The largest response message sent, in bytes; larger ones fail with RESOURCE_EXHAUSTED. Null: no limit.</summary>
     public int? MaxSendMessageSize { get; set; }

@@ -1,3 +1,4 @@
+using Grpc.AspNetCore.Server;
 using System.Net.Sockets;
 using Diffusion.Grpc.Framing;
 using Grpc.Core;

@@ -1,3 +1,4 @@
+using Grpc.AspNetCore.Server;
 using Diffusion.Grpc.Diagnostics;
 using Diffusion.Grpc.Framing;
 using Grpc.Core;

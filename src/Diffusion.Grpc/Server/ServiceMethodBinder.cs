@@ -1,3 +1,4 @@
+using Grpc.AspNetCore.Server;
 using System.Reflection;
 using Grpc.Core;
 using Microsoft.AspNetCore.Http;

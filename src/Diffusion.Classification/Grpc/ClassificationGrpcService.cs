@@ -20,25 +20,36 @@ public sealed class ClassificationGrpcService(RuleSetRegistry registry, ChipCata
         var ruleSet = Resolve(request);
         var rules = ruleSet.Get<ClassificationRules>();
         ClassifyResponse response;
-        switch (request.ItemCase)
+        try
         {
-            case ClassifyRequest.ItemOneofCase.Chip:
-                response = ClassificationEvaluator.Classify(request.Chip.ToDomain(), rules).ToProto(ruleSet);
-                break;
-            case ClassifyRequest.ItemOneofCase.Memory:
-                response = ClassificationEvaluator.Classify(request.Memory.ToDomain(), rules).ToProto(ruleSet);
-                break;
-            case ClassifyRequest.ItemOneofCase.KnownChip:
-                var known = Find(request.KnownChip);
-                var spec = known.ToSpec();
-                response = ClassificationEvaluator.Classify(spec, rules).ToProto(ruleSet);
-                response.Chip = spec.ToProto();
-                break;
-            default:
-                throw ClassificationMapping.InvalidArgument("item", "one of chip, memory or known_chip is required");
+            response = ClassifyItem(request, ruleSet, rules);
+        }
+        catch (OverflowException)
+        {
+            // Decimal arithmetic is checked: figures each in range can still combine past it (a huge TPP on a tiny die).
+            throw ClassificationMapping.InvalidArgument(request.ItemCase == ClassifyRequest.ItemOneofCase.Memory ? "memory" : "chip",
+                "the figures combine to a value out of range (TPP or density beyond 7.9e28)");
         }
 
         return Task.FromResult(response);
+    }
+
+    private ClassifyResponse ClassifyItem(ClassifyRequest request, RuleSet ruleSet, ClassificationRules rules)
+    {
+        switch (request.ItemCase)
+        {
+            case ClassifyRequest.ItemOneofCase.Chip:
+                return ClassificationEvaluator.Classify(request.Chip.ToDomain(), rules).ToProto(ruleSet);
+            case ClassifyRequest.ItemOneofCase.Memory:
+                return ClassificationEvaluator.Classify(request.Memory.ToDomain(), rules).ToProto(ruleSet);
+            case ClassifyRequest.ItemOneofCase.KnownChip:
+                var spec = Find(request.KnownChip).ToSpec();
+                var response = ClassificationEvaluator.Classify(spec, rules).ToProto(ruleSet);
+                response.Chip = spec.ToProto();
+                return response;
+            default:
+                throw ClassificationMapping.InvalidArgument("item", "one of chip, memory or known_chip is required");
+        }
     }
 
     /// <inheritdoc />

@@ -132,6 +132,9 @@ internal static class ClassificationMapping
                 value.ToString(CultureInfo.InvariantCulture));
         }
 
-        return (decimal)value;
+        var converted = (decimal)value;
+        return allowZero || converted > 0
+            ? converted
+            : throw InvalidArgument(field, "must be > 0, was " + value.ToString(CultureInfo.InvariantCulture) + " (too small to tell from 0)");
     }
 }

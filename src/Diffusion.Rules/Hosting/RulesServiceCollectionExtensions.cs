@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
@@ -12,13 +13,14 @@ public static class RulesServiceCollectionExtensions
     /// Registers <see cref="RuleOptions"/> (section <c>Rules</c>) and the <see cref="RuleSetRegistry"/> singleton,
     /// loaded from the rules directory (<see cref="RulesDirectory.Locate"/>) when the host starts: a bad rule file
     /// stops the service at boot with a <see cref="RuleLoadException"/> naming the file, the field and the problem.
+    /// Idempotent: several service extensions of one host may each call it.
     /// </summary>
     public static IServiceCollection AddDiffusionRules(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddOptions<RuleOptions>().Bind(configuration.GetSection(RuleOptions.SectionName));
-        services.AddSingleton(sp =>
+        services.TryAddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<RuleOptions>>().Value;
             return RuleSetLoader.Load(RulesDirectory.Locate(options.Directory), options);

@@ -15,6 +15,16 @@ public sealed class RuleSetLoaderTests
     }
 
     [Fact]
+    public void Load_RepositoryRules_EveryKnownFamilyHasDataInSomeRuleSet()
+    {
+        var families = RuleFamilyCatalog.Default.Families.Keys.Order(StringComparer.Ordinal).ToList();
+
+        Assert.Contains("classification", families);
+        Assert.Contains("tiers", families);
+        Assert.All(families, family => Assert.Contains(TestRules.Registry.All, set => set.FamilyNames.Contains(family)));
+    }
+
+    [Fact]
     public void Load_RepositoryRules_ManifestsCarryDatesAndCitations()
     {
         var aid = TestRules.Registry.Get("aid-2025");

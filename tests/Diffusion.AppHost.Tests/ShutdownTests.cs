@@ -34,7 +34,7 @@ public sealed class ShutdownTests
                 foreach (var name in new[] { "redis", "postgres", "shell", "svc" })
                 {
                     var group = app.GetResource(name).Replicas[0].ProcessId!.Value;
-                    pids.AddRange(Members(group));
+                    pids.AddRange(ProcessGroups.Members(group));
                 }
                 Assert.Contains(grandchild, pids);
                 Assert.True(pids.Count >= 7, $"expected the shell's sleeps and postgres' workers among {pids.Count} processes");
@@ -57,30 +57,6 @@ public sealed class ShutdownTests
         finally
         {
             SystemFixture.DeleteDataDirectory(dataDirectory);
-        }
-    }
-
-    private static IEnumerable<int> Members(int group)
-    {
-        foreach (var dir in Directory.EnumerateDirectories("/proc"))
-        {
-            if (int.TryParse(Path.GetFileName(dir), out var pid))
-            {
-                string stat;
-                try
-                {
-                    stat = File.ReadAllText(Path.Combine(dir, "stat"));
-                }
-                catch (IOException)
-                {
-                    continue;
-                }
-                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-                if (int.Parse(fields[2], CultureInfo.InvariantCulture) == group)
-                {
-                    yield return pid;
-                }
-            }
         }
     }
 }

@@ -113,34 +113,12 @@ public sealed class SystemFixture : IAsyncLifetime
         }
     }
 
-    internal static bool IsAlive(int pid) => ProcessGroupsProbe.IsAlive(pid);
-}
-
-/// <summary>Whether a pid is a live (non-zombie) process, from /proc.</summary>
-internal static class ProcessGroupsProbe
-{
-    public static bool IsAlive(int pid)
-    {
-        try
-        {
-            var stat = File.ReadAllText($"/proc/{pid}/stat");
-            return stat[(stat.LastIndexOf(')') + 2)] != 'Z';
-        }
-        catch (IOException)
-        {
-            return false;
-        }
-    }
+    /// <summary>Whether a pid is a live (not zombie) process.</summary>
+    internal static bool IsAlive(int pid) => ProcessGroups.IsAlive(pid);
 }
 
 [CollectionDefinition(Name)]
 public sealed class SystemCollection : ICollectionFixture<SystemFixture>
 {
     public const string Name = "system";
-}
-
-/// <summary>Resource states used by the tests.</summary>
-internal static class States
-{
-    public static bool AllRunning(IEnumerable<ResourceSnapshot> resources) => resources.All(r => r.State == ResourceState.Running);
 }

@@ -84,7 +84,8 @@ internal sealed class DashboardServer : IAsyncDisposable
                 : Results.NotFound());
         app.MapGet("/api/resources/{name}/logs/stream", StreamLogsAsync);
 
-        app.MapGet("/api/traces", (int? limit, string? service) => Results.Json(telemetry.Traces(limit ?? 100, service), Json));
+        app.MapGet("/api/traces", (int? limit, string? service, bool? requestsOnly) =>
+            Results.Json(telemetry.Traces(limit ?? 100, service, requestsOnly ?? false), Json));
         app.MapGet("/api/traces/{traceId}", (string traceId) =>
             telemetry.Trace(traceId) is { } spans ? Results.Json(spans, Json) : Results.NotFound());
         app.MapGet("/api/metrics", () => Results.Json(telemetry.Metrics(), Json));

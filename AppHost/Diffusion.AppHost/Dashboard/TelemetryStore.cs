@@ -122,12 +122,16 @@ public sealed class TelemetryStore(int maxTraces = 2000, int maxLogs = 10000)
         return count;
     }
 
-    /// <summary>The newest traces first.</summary>
-    public IReadOnlyList<TraceSummary> Traces(int limit = 100, string? service = null)
+    /// <summary>
+    /// The newest traces first. <paramref name="requestsOnly"/> keeps only traces that served a request (hold a SERVER
+    /// span), hiding background work such as a service polling its database.
+    /// </summary>
+    public IReadOnlyList<TraceSummary> Traces(int limit = 100, string? service = null, bool requestsOnly = false)
     {
         lock (_gate)
         {
             return [.. _traceOrder.Reverse()
+                .Where(id => !requestsOnly || _traces[id].Any(s => s.Kind == "SERVER"))
                 .Select(id => Summarize(id, _traces[id]))
                 .Where(t => service is null || t.Services.Contains(service))
                 .Take(limit)];

@@ -43,7 +43,7 @@ public sealed class AppHostOptions
     public TimeSpan MaxRestartDelay { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Interval of health probes once a resource runs.</summary>
-    public TimeSpan HealthInterval { get; set; } = TimeSpan.FromSeconds(2);
+    public TimeSpan HealthInterval { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Print the console summary when everything is up.</summary>
     public bool PrintSummary { get; set; } = true;

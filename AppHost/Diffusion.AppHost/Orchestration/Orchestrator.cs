@@ -52,6 +52,7 @@ internal sealed partial class Orchestrator : IAsyncDisposable
         Directory.CreateDirectory(Context.Options.DataDirectory);
         await _pidFiles.KillLeftoversAsync(line => Log.Leftover(_logger, line)).ConfigureAwait(false);
         AllocatePorts();
+        WriteEndpointsFile();
         foreach (var resource in _order)
         {
             var runtime = _runtimes[resource];
@@ -87,6 +88,7 @@ internal sealed partial class Orchestrator : IAsyncDisposable
                 await run.ConfigureAwait(false);
             }
         }
+        File.Delete(EndpointsFile);
     }
 
     public async ValueTask DisposeAsync()
@@ -94,6 +96,18 @@ internal sealed partial class Orchestrator : IAsyncDisposable
         await StopAsync().ConfigureAwait(false);
         _stopping.Dispose();
         Context.Dispose();
+    }
+
+    /// <summary>
+    /// {data}/endpoints.json: the first endpoint of every project (<c>{ "decisions": "http://127.0.0.1:5001", ... }</c>),
+    /// where the diffusion CLI finds the services while the AppHost runs; removed when it stops.
+    /// </summary>
+    private string EndpointsFile => Path.Combine(Context.Options.DataDirectory, "endpoints.json");
+
+    private void WriteEndpointsFile()
+    {
+        var endpoints = _order.OfType<ProjectResource>().ToDictionary(p => p.Name, p => p.Urls.First());
+        File.WriteAllText(EndpointsFile, System.Text.Json.JsonSerializer.Serialize(endpoints, new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
     }
 
     private void AllocatePorts()

@@ -46,6 +46,9 @@ internal static partial class ProcessGroups
         return members;
     }
 
+    /// <summary>True while <paramref name="pid"/> is a live (not zombie) process.</summary>
+    public static bool IsAlive(int pid) => ReadStat(pid) is { State: not 'Z' };
+
     /// <summary>Start time (clock ticks since boot) of a process, or null if it is gone: tells a reused pid apart.</summary>
     public static long? StartTime(int pid) => ReadStat(pid)?.StartTime;
 

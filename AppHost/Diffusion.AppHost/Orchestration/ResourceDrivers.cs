@@ -180,7 +180,10 @@ internal sealed class ProjectDriver(ProjectResource project, OrchestrationContex
         _dll = FindDll();
         if (mode == BuildMode.Always || (mode == BuildMode.IfMissing && _dll is null))
         {
-            await Context.BuildAsync(project.ProjectPath, Logs, cancellationToken).ConfigureAwait(false);
+            if (!await Context.BuildAllProjectsAsync(cancellationToken).ConfigureAwait(false))
+            {
+                await Context.BuildAsync(project.ProjectPath, Logs, cancellationToken).ConfigureAwait(false);
+            }
             _dll = FindDll();
         }
         if (_dll is null)

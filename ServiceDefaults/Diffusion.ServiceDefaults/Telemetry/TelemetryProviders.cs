@@ -78,7 +78,8 @@ public sealed class TelemetryProviders : IDisposable
                 }
             });
             otel.WithMetrics(metrics => metrics.AddMeter([.. Meters]));
-            otel.WithLogging();
+            // The formatted message as the record's body (else the body is the message template).
+            otel.WithLogging(configureBuilder: null, configureOptions: logging => logging.IncludeFormattedMessage = true);
             if (settings.Endpoint is not null)
             {
                 otel.UseOtlpExporter(settings.Protocol, settings.Endpoint);

@@ -88,7 +88,7 @@ $('#console-resource').addEventListener('change', (e) => openConsole(e.target.va
 // Traces
 let selectedTrace = null;
 async function refreshTraces() {
-  const traces = await getJson('/api/traces?limit=100');
+  const traces = await getJson('/api/traces?limit=100&requestsOnly=' + $('#requests-only').checked);
   const body = $('#trace-table tbody');
   body.replaceChildren();
   for (const t of traces) {

@@ -83,19 +83,8 @@ internal sealed class ItemClassifier(ClassificationService.ClassificationService
 /// <summary>One chip inside an assembly, with how many of it.</summary>
 internal sealed record AssemblyChip(ClassifiedLine Chip, uint Count);
 
-/// <summary>What the classification found for one line (for an assembly: combined over the chips inside).</summary>
-internal sealed record ClassifiedLine(
-    string Description,
-    ItemKind Kind,
-    string Eccn,
-    string Paragraph,
-    double TppEach,
-    double H100EquivalentsEach,
-    bool Datacenter,
-    IReadOnlySet<string> LicenseExceptions,
-    double MaxChipTpp,
-    double MaxChipDramBandwidthGbPerS,
-    IReadOnlyList<Diffusion.Common.V1.Reason> Reasons)
+/// <summary>What the classification found for one line, with the Classification service's reasons.</summary>
+internal sealed record ClassifiedLine(ItemClassification Classification, IReadOnlyList<Diffusion.Common.V1.Reason> Reasons)
 {
     public static ClassifiedLine Of(ClassifyResponse response, ClassifyRequest request)
     {
@@ -109,7 +98,7 @@ internal sealed record ClassifiedLine(
             };
         var dram = response.Chip?.TotalDramBandwidthGbPerS
             ?? (request.ItemCase == ClassifyRequest.ItemOneofCase.Chip ? request.Chip.TotalDramBandwidthGbPerS : 0);
-        return new ClassifiedLine(
+        var classification = new ItemClassification(
             name,
             memory ? ItemKind.Memory : ItemKind.Chip,
             response.Eccn,
@@ -119,37 +108,11 @@ internal sealed record ClassifiedLine(
             response.Datacenter,
             response.LicenseExceptions.ToHashSet(StringComparer.Ordinal),
             memory ? 0 : response.Tpp,
-            dram,
-            response.Reasons);
+            dram);
+        return new ClassifiedLine(classification, response.Reasons);
     }
 
-    /// <summary>
-    /// An assembly follows the chips inside: 4A090.a if any is 3A090.a, else 4A090.b if any is 3A090.b; its TPP is
-    /// theirs summed; an exception is available only if every controlled chip inside is eligible for it.
-    /// </summary>
-    public static ClassifiedLine OfAssembly(string name, IReadOnlyList<AssemblyChip> parts)
-    {
-        var controlled = parts.Where(p => p.Chip.Eccn.Length > 0).ToList();
-        var eccn = controlled.Any(p => p.Chip.Eccn.StartsWith("3A090.a", StringComparison.Ordinal)) ? "4A090.a"
-            : controlled.Any(p => p.Chip.Eccn.StartsWith("3A090.b", StringComparison.Ordinal)) ? "4A090.b"
-            : "";
-        var exceptions = controlled.Count == 0
-            ? new HashSet<string>(StringComparer.Ordinal)
-            : controlled.Skip(1).Aggregate(
-                controlled[0].Chip.LicenseExceptions.ToHashSet(StringComparer.Ordinal),
-                (set, p) => { set.IntersectWith(p.Chip.LicenseExceptions); return set; });
-        var chips = string.Join(", ", parts.Select(p => $"{p.Count} x {p.Chip.Description} ({(p.Chip.Eccn.Length > 0 ? p.Chip.Eccn : "not 3A090")})"));
-        return new ClassifiedLine(
-            name,
-            ItemKind.Assembly,
-            eccn,
-            eccn.Length > 0 ? $"{eccn} (contains {chips}; the .z paragraphs follow the same chips)" : $"not 4A090 (contains {chips})",
-            parts.Sum(p => p.Chip.TppEach * p.Count),
-            parts.Sum(p => p.Chip.H100EquivalentsEach * p.Count),
-            controlled.Any(p => p.Chip.Datacenter),
-            exceptions,
-            parts.Count == 0 ? 0 : parts.Max(p => p.Chip.MaxChipTpp),
-            controlled.Count == 0 || controlled.Any(p => p.Chip.MaxChipDramBandwidthGbPerS <= 0) ? 0 : controlled.Max(p => p.Chip.MaxChipDramBandwidthGbPerS),
-            [.. parts.SelectMany(p => p.Chip.Reasons)]);
-    }
+    public static ClassifiedLine OfAssembly(string name, IReadOnlyList<AssemblyChip> parts) => new(
+        ItemClassification.OfAssembly(name, [.. parts.Select(p => (p.Chip.Classification, p.Count))]),
+        [.. parts.SelectMany(p => p.Chip.Reasons)]);
 }

@@ -261,9 +261,7 @@ internal sealed partial class OrderDecider(
             return new ClassifiedItem(index, item.ModelWeights.ModelName, ItemKind.ModelWeights, w.Eccn, w.Eccn, 0, item.Quantity, false, new HashSet<string>(), ModelWeights: finding);
         }
 
-        var line = lines[index];
-        return new ClassifiedItem(index, line.Description, line.Kind, line.Eccn, line.Paragraph, line.TppEach, item.Quantity, line.Datacenter,
-            line.LicenseExceptions, line.MaxChipTpp, line.MaxChipDramBandwidthGbPerS, H100EquivalentsEach: line.H100EquivalentsEach);
+        return lines[index].Classification.ToItem(index, item.Quantity);
     }
 
     private static DecideResponse Answer(

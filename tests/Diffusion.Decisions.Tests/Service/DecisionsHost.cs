@@ -1,0 +1,30 @@
+using Diffusion.Decisions.Grpc;
+using Diffusion.Decisions.V1;
+using Diffusion.Testing.Grpc;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+
+namespace Diffusion.Decisions.Tests.Service;
+
+/// <summary>The Decisions service on Kestrel port 0, its downstream services at the given addresses.</summary>
+internal static class DecisionsHost
+{
+    public static readonly string[] Downstream = ["classification", "modelweights", "endusers", "quota"];
+
+    public static Task<GrpcTestServer> StartAsync(IReadOnlyDictionary<string, Uri> services, IReadOnlyDictionary<string, string?>? settings = null) =>
+        GrpcTestServer.StartAsync(
+            builder =>
+            {
+                var configuration = services.ToDictionary(s => $"services:{s.Key}:grpc:0", s => (string?)s.Value.ToString());
+                foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+                {
+                    configuration[key] = value;
+                }
+
+                builder.Configuration.AddInMemoryCollection(configuration);
+                builder.AddDecisionsServices();
+            },
+            app => app.MapGrpcService<DecisionGrpcService>());
+
+    public static DecisionService.DecisionServiceClient Client(GrpcTestServer server) => new(server.Channel);
+}

@@ -1,0 +1,132 @@
+using Diffusion.Classification.V1;
+using Diffusion.Decisions.V1;
+using Diffusion.Testing.Grpc;
+using Diffusion.Testing.Processes;
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+
+namespace Diffusion.Decisions.Tests.Service;
+
+/// <summary>What Decisions answers before and without its downstream services: bad orders, and every service down.</summary>
+public sealed class ValidationAndFailureTests : IAsyncLifetime
+{
+    private GrpcTestServer server = null!;
+    private DecisionService.DecisionServiceClient client = null!;
+
+    public async Task InitializeAsync()
+    {
+        // Nothing listens on these ports: every downstream call fails to connect.
+        var dead = DecisionsHost.Downstream.ToDictionary(s => s, _ => new Uri($"http://127.0.0.1:{FreePort.Next()}"));
+        server = await DecisionsHost.StartAsync(dead, new Dictionary<string, string?> { ["Decisions:CallTimeout"] = "00:00:02" });
+        client = DecisionsHost.Client(server);
+    }
+
+    public async Task DisposeAsync() => await server.DisposeAsync();
+
+    internal static DecideRequest Order(string id = "o-1") => new()
+    {
+        OrderId = id,
+        DestinationCountry = "AE",
+        Consignee = new Consignee { Id = "gulf-ai", HeadquartersCountry = "AE" },
+        AsOf = Timestamp.FromDateTimeOffset(new DateTimeOffset(2026, 3, 1, 0, 0, 0, TimeSpan.Zero)),
+        Items =
+        {
+            new OrderItem { KnownChip = "NVIDIA H100 SXM", Quantity = 8 },
+            new OrderItem { Memory = new MemorySpec { Name = "HBM3E", BandwidthGbPerS = 1229, PackageAreaMm2 = 121 }, Quantity = 8 },
+            new OrderItem { KnownChip = "NVIDIA H100 SXM", Quantity = 1 },
+        },
+    };
+
+    public static TheoryData<string, string> BadOrders => new()
+    {
+        { "items[2].quantity", "must be at least 1" },
+        { "order_id", "required" },
+        { "destination_country", "ISO 3166-1 alpha-2" },
+        { "consignee.id", "required" },
+        { "items[1]", "one of chip, known_chip, memory, assembly or model_weights" },
+        { "items[0].chip.rates", "at least one compute rate" },
+        { "items[0].assembly.parts[0].count", "must be at least 1" },
+        { "items[0].model_weights.training_operations", "finite" },
+        { "items", "at least one item" },
+        { "rule_set", "unknown rule set" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadOrders))]
+    public async Task Decide_BadOrder_InvalidArgumentNamingTheField(string field, string problem)
+    {
+        var order = Order();
+        switch (field)
+        {
+            case "items[2].quantity": order.Items[2].Quantity = 0; break;
+            case "order_id": order.OrderId = ""; break;
+            case "destination_country": order.DestinationCountry = "United Arab Emirates"; break;
+            case "consignee.id": order.Consignee.Id = ""; break;
+            case "items[1]": order.Items[1] = new OrderItem { Quantity = 1 }; break;
+            case "items[0].chip.rates": order.Items[0] = new OrderItem { Chip = new ChipSpec { Name = "x" }, Quantity = 1 }; break;
+            case "items[0].assembly.parts[0].count":
+                order.Items[0] = new OrderItem { Assembly = new Assembly { Name = "srv", Parts = { new AssemblyPart { KnownChip = "NVIDIA H100 SXM" } } }, Quantity = 1 };
+                break;
+            case "items[0].model_weights.training_operations":
+                order.Items[0] = new OrderItem { ModelWeights = new ModelWeights { ModelName = "m", TrainingOperations = double.NaN }, Quantity = 1 };
+                break;
+            case "items": order.Items.Clear(); break;
+            case "rule_set": order.RuleSet = "no-such-set"; break;
+            default: throw new ArgumentOutOfRangeException(nameof(field));
+        }
+
+        var e = await Assert.ThrowsAsync<RpcException>(() => client.DecideAsync(order).ResponseAsync);
+
+        Assert.Equal(StatusCode.InvalidArgument, e.StatusCode);
+        Assert.StartsWith(field + ":", e.Status.Detail, StringComparison.Ordinal);
+        Assert.Contains(problem, e.Status.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task WhatIf_NoRuleSets_InvalidArgument()
+    {
+        var e = await Assert.ThrowsAsync<RpcException>(() => client.WhatIfAsync(new WhatIfRequest { Order = Order() }).ResponseAsync);
+
+        Assert.Equal(StatusCode.InvalidArgument, e.StatusCode);
+        Assert.StartsWith("rule_sets:", e.Status.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task WhatIf_BadOrder_FieldPrefixedWithOrder()
+    {
+        var order = Order();
+        order.Items[2].Quantity = 0;
+
+        var e = await Assert.ThrowsAsync<RpcException>(() => client.WhatIfAsync(new WhatIfRequest { Order = order, RuleSets = { "aid-2025" } }).ResponseAsync);
+
+        Assert.StartsWith("order.items[2].quantity:", e.Status.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Decide_EveryServiceDown_UnavailableNamingTheService()
+    {
+        var e = await Assert.ThrowsAsync<RpcException>(() => client.DecideAsync(Order()).ResponseAsync);
+
+        Assert.Equal(StatusCode.Unavailable, e.StatusCode);
+        Assert.Contains("classification service unavailable", e.Status.Detail, StringComparison.Ordinal);
+        Assert.Contains("nothing reserved", e.Status.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Confirm_QuotaDown_Unavailable()
+    {
+        var e = await Assert.ThrowsAsync<RpcException>(() => client.ConfirmAsync(new ConfirmRequest { OrderId = "o-1" }).ResponseAsync);
+
+        Assert.Equal(StatusCode.Unavailable, e.StatusCode);
+        Assert.Contains("quota service unavailable", e.Status.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Confirm_BadOrderId_InvalidArgument()
+    {
+        var e = await Assert.ThrowsAsync<RpcException>(() => client.ConfirmAsync(new ConfirmRequest { OrderId = "has spaces/and slashes" }).ResponseAsync);
+
+        Assert.Equal(StatusCode.InvalidArgument, e.StatusCode);
+        Assert.StartsWith("order_id:", e.Status.Detail, StringComparison.Ordinal);
+    }
+}

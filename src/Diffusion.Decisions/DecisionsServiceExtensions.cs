@@ -24,10 +24,10 @@ public static class DecisionsServiceExtensions
             .ValidateOnStart();
         builder.Services.AddGrpc();
         builder.Services.AddDiffusionRules(builder.Configuration);
-        builder.AddServiceClient("classification", channel => new ClassificationService.ClassificationServiceClient(channel));
-        builder.AddServiceClient("modelweights", channel => new ModelWeightsService.ModelWeightsServiceClient(channel));
-        builder.AddServiceClient("endusers", channel => new EndUserService.EndUserServiceClient(channel));
-        builder.AddServiceClient("quota", channel => new QuotaService.QuotaServiceClient(channel));
+        builder.AddGrpcClient<ClassificationService.ClassificationServiceClient>("classification");
+        builder.AddGrpcClient<ModelWeightsService.ModelWeightsServiceClient>("modelweights");
+        builder.AddGrpcClient<EndUserService.EndUserServiceClient>("endusers");
+        builder.AddGrpcClient<QuotaService.QuotaServiceClient>("quota");
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<Downstream>();
         builder.Services.AddSingleton<DecisionRuleData>();

@@ -68,7 +68,7 @@ public sealed class ValidationAndFailureTests : IAsyncLifetime
                 order.Items[0] = new OrderItem { Assembly = new Assembly { Name = "srv", Parts = { new AssemblyPart { KnownChip = "NVIDIA H100 SXM" } } }, Quantity = 1 };
                 break;
             case "items[0].model_weights.training_operations":
-                order.Items[0] = new OrderItem { ModelWeights = new ModelWeights { ModelName = "m", TrainingOperations = double.NaN }, Quantity = 1 };
+                order.Items[0] = new OrderItem { ModelWeights = new Diffusion.Decisions.V1.ModelWeights { ModelName = "m", TrainingOperations = double.NaN }, Quantity = 1 };
                 break;
             case "items": order.Items.Clear(); break;
             case "rule_set": order.RuleSet = "no-such-set"; break;

@@ -23,7 +23,10 @@ public static class ServiceDefaultsExtensions
     /// <summary>Tag of the health checks that say the process is alive (as opposed to ready).</summary>
     public const string LiveTag = "live";
 
-    /// <summary>Adds telemetry, health checks, h2c Kestrel defaults and the gRPC server (Diffusion.Grpc).</summary>
+    /// <summary>
+    /// Adds telemetry, health checks, h2c Kestrel defaults, the gRPC server (Diffusion.Grpc) and the standard
+    /// grpc.health.v1.Health service driven by the same health checks.
+    /// </summary>
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder)
         where TBuilder : IHostApplicationBuilder
     {
@@ -32,6 +35,7 @@ public static class ServiceDefaultsExtensions
         builder.AddDefaultHealthChecks();
         builder.ConfigureHttp2Cleartext();
         builder.Services.AddGrpc();
+        builder.Services.AddGrpcHealthChecks();
         return builder;
     }
 
@@ -71,8 +75,9 @@ public static class ServiceDefaultsExtensions
     }
 
     /// <summary>
-    /// Maps <c>/health</c> (all checks: ready to serve) and <c>/alive</c> (checks tagged "live"), in every
-    /// environment: the AppHost and orchestrators probe them in Production too.
+    /// Maps <c>/health</c> (all checks: ready to serve), <c>/alive</c> (checks tagged "live") and the gRPC health
+    /// service <c>grpc.health.v1.Health</c> (Check, Watch), in every environment: the AppHost and orchestrators probe
+    /// them in Production too. A service must not map the gRPC health service again.
     /// </summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
@@ -82,6 +87,7 @@ public static class ServiceDefaultsExtensions
         {
             Predicate = registration => registration.Tags.Contains(LiveTag),
         });
+        app.MapGrpcHealthChecksService();
         return app;
     }
 }

@@ -1,4 +1,6 @@
 using System.Net;
+using Grpc.Health.V1;
+using Grpc.Net.Client;
 
 namespace Diffusion.ServiceDefaults.Tests;
 
@@ -18,6 +20,17 @@ public sealed class HealthEndpointTests
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal(HttpVersion.Version20, response.Version);
         Assert.Equal("Healthy", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task GrpcHealthService_Check_AnswersServing()
+    {
+        await using var host = await ServiceHost.StartAsync(NoSettings);
+        using var channel = GrpcChannel.ForAddress(host.Address);
+
+        var response = await new Health.HealthClient(channel).CheckAsync(new HealthCheckRequest());
+
+        Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, response.Status);
     }
 
     [Fact]

@@ -24,7 +24,8 @@ public sealed class DashboardBrowserTests(SystemFixture system)
             Timeout = 30_000,
         });
         var page = await browser.NewPageAsync();
-        page.SetDefaultTimeout(20_000);
+        page.SetDefaultTimeout(40_000);
+        Assertions.SetDefaultExpectTimeout(30_000);   // the machine may be busy: bounded, but not 5 s
         await page.GotoAsync(system.App.DashboardUrl!.ToString());
 
         // Resources: every one listed, running, with its endpoints.
@@ -42,7 +43,7 @@ public sealed class DashboardBrowserTests(SystemFixture system)
         await system.Services.GetStringAsync(new Uri(new Uri(system.UrlOf("front")), "/chain"));
         await page.Locator("nav button[data-tab='traces']").ClickAsync();
         var row = page.Locator("#trace-table tbody tr", new PageLocatorOptions { HasTextString = "GET /chain" }).First;
-        await Assertions.Expect(row).ToContainTextAsync("back", new LocatorAssertionsToContainTextOptions { Timeout = 20_000 });
+        await Assertions.Expect(row).ToContainTextAsync("back", new LocatorAssertionsToContainTextOptions { Timeout = 45_000 });
         await row.ClickAsync();
         await Assertions.Expect(page.Locator("#waterfall .span-row[data-service='front']").First).ToBeVisibleAsync();
         await Assertions.Expect(page.Locator("#waterfall .span-row[data-service='back']").First).ToBeVisibleAsync();

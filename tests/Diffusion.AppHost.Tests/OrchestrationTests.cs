@@ -53,7 +53,7 @@ public sealed class OrchestrationTests(SystemFixture system)
                     && services.Contains("front") && services.Contains("back"))
                 .Select(t => t.GetProperty("traceId").GetString())
                 .FirstOrDefault();
-        }, TimeSpan.FromSeconds(20), "a trace with spans of front and back");
+        }, TimeSpan.FromSeconds(45), "a trace with spans of front and back");
 
         var spans = await system.Dashboard.GetFromJsonAsync<JsonElement>($"/api/traces/{trace}");
         var byService = spans.EnumerateArray().ToLookup(s => s.GetProperty("service").GetString());
@@ -76,7 +76,7 @@ public sealed class OrchestrationTests(SystemFixture system)
             var replica = system.App.GetResource("back").Replicas[1];
             return Task.FromResult(replica.Restarts > before.Restarts && replica.State == ResourceState.Running && replica.ProcessId != before.ProcessId
                 ? replica : null);
-        }, TimeSpan.FromSeconds(30), "back-1 running again after SIGKILL");
+        }, TimeSpan.FromSeconds(60), "back-1 running again after SIGKILL");
 
         Assert.Equal(before.Endpoint, after.Endpoint);
         Assert.Equal(137, after.LastExitCode);

@@ -169,6 +169,14 @@ internal sealed class EndUserStore(NpgsqlDataSource dataSource, TimeProvider tim
         return new RecordResult(RecordOutcome.Recorded, verdict, before.WithDeployment(deployment.Country, deployment.Tpp), null, false);
     }
 
+    /// <summary>The deployment recorded under <paramref name="deploymentId"/>, or null.</summary>
+    public async Task<DeploymentRecord?> FindDeploymentAsync(string deploymentId, CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+        return (await FindDeploymentAsync(connection, transaction, deploymentId, cancellationToken)).Deployment;
+    }
+
     /// <summary>Marks a deployment's Quota reservation as committed.</summary>
     public async Task MarkQuotaCommittedAsync(string deploymentId, CancellationToken cancellationToken)
     {

@@ -1,0 +1,48 @@
+using Diffusion.EndUsers.Deployments;
+using Diffusion.Rules.EndUsers;
+using Google.Protobuf.WellKnownTypes;
+
+namespace Diffusion.EndUsers.Grpc;
+
+/// <summary>Shape checks on request fields; each failure names the field (INVALID_ARGUMENT).</summary>
+internal static class RequestFields
+{
+    /// <summary>A non-blank identifier.</summary>
+    public static string Id(string value, string field) =>
+        string.IsNullOrWhiteSpace(value) ? throw new RequestException(field, "must not be empty") : value;
+
+    /// <summary>An ISO 3166-1 alpha-2 code, upper case.</summary>
+    public static string Country(string value, string field) =>
+        CountryCode.IsValid(value) ? value : throw new RequestException(field, $"'{value}' is not an ISO 3166-1 alpha-2 country code (e.g. AE, US)");
+
+    /// <summary>A whole TPP amount greater than zero.</summary>
+    public static long Tpp(long value, string field) =>
+        value > 0 ? value : throw new RequestException(field, $"must be greater than zero (was {value})");
+
+    /// <summary>
+    /// An instant, or null when unset. Truncated to whole microseconds: the ledger stores microseconds, and a
+    /// retried request must compare equal to what was stored.
+    /// </summary>
+    public static DateTimeOffset? Instant(Timestamp? value, string field)
+    {
+        if (value is null)
+        {
+            return null;
+        }
+
+        if (value.Seconds < Timestamp.MinSeconds || value.Seconds > Timestamp.MaxSeconds || value.Nanos is < 0 or > Timestamp.MaxNanos)
+        {
+            throw new RequestException(field, "is not a valid timestamp");
+        }
+
+        var instant = value.ToDateTimeOffset();
+        return instant.AddTicks(-(instant.Ticks % 10));
+    }
+
+    /// <summary>A defined, non-zero enum value.</summary>
+    public static T Enum<T>(T value, string field)
+        where T : struct, System.Enum =>
+        System.Enum.IsDefined(value) && Convert.ToInt32(value, System.Globalization.CultureInfo.InvariantCulture) != 0
+            ? value
+            : throw new RequestException(field, $"unknown or unspecified value {value}");
+}

@@ -1,0 +1,71 @@
+using Diffusion.Quota.V1;
+using Grpc.Core;
+using Microsoft.Extensions.Options;
+
+namespace Diffusion.EndUsers.Quota;
+
+/// <summary>The Quota service could not be reached (or did not answer in time): nothing may be recorded.</summary>
+internal sealed class QuotaUnavailableException(string message, Exception inner) : Exception(message, inner);
+
+/// <summary>The answer to a reservation against an NVEU bucket.</summary>
+/// <param name="Outcome">Reserved, insufficient, or unknown bucket.</param>
+/// <param name="Balance">The bucket's balance as Quota reported it, when it did.</param>
+internal sealed record NveuReservation(ReserveOutcome Outcome, Balance? Balance);
+
+/// <summary>
+/// Reserves, commits and releases NVEU draws (<c>nveu/&lt;veu&gt;/&lt;CC&gt;</c>) at the Quota service over gRPC, each
+/// call with a deadline. Reservation ids are derived from deployment ids, so a retried deployment reuses its
+/// reservation (Quota is idempotent on reservation_id).
+/// </summary>
+internal sealed class NveuQuota(QuotaService.QuotaServiceClient client, IOptions<EndUsersOptions> options, TimeProvider time)
+{
+    /// <summary>The bucket of an NVEU's allocation in one country.</summary>
+    public static string BucketId(string veuId, string country) => $"nveu/{veuId}/{country}";
+
+    /// <summary>The reservation EndUsers makes for a deployment.</summary>
+    public static string ReservationId(string deploymentId) => $"endusers/deployment/{deploymentId}";
+
+    /// <summary>Reserves <paramref name="tpp"/> against the NVEU's bucket for <paramref name="country"/>.</summary>
+    public async Task<NveuReservation> ReserveAsync(
+        string reservationId, string veuId, string country, long tpp, CancellationToken cancellationToken)
+    {
+        var request = new ReserveRequest
+        {
+            ReservationId = reservationId,
+            TtlSeconds = (uint)options.Value.ReservationTtl.TotalSeconds,
+            Draws = { new Draw { BucketId = BucketId(veuId, country), Tpp = tpp } },
+        };
+        var response = await CallAsync(
+            "Reserve", deadline => client.ReserveAsync(request, deadline: deadline, cancellationToken: cancellationToken).ResponseAsync);
+        return new NveuReservation(response.Outcome, response.Balances.FirstOrDefault());
+    }
+
+    /// <summary>Turns a reservation into permanent use (idempotent).</summary>
+    public Task CommitAsync(string reservationId, CancellationToken cancellationToken) =>
+        CallAsync(
+            "Commit",
+            deadline => client.CommitAsync(new CommitRequest { ReservationId = reservationId }, deadline: deadline, cancellationToken: cancellationToken).ResponseAsync);
+
+    /// <summary>Returns a reservation's TPP to its bucket (idempotent).</summary>
+    public Task ReleaseAsync(string reservationId, CancellationToken cancellationToken) =>
+        CallAsync(
+            "Release",
+            deadline => client.ReleaseAsync(new ReleaseRequest { ReservationId = reservationId }, deadline: deadline, cancellationToken: cancellationToken).ResponseAsync);
+
+    private async Task<T> CallAsync<T>(string method, Func<DateTime, Task<T>> call)
+    {
+        var deadline = time.GetUtcNow().UtcDateTime + options.Value.QuotaDeadline;
+        try
+        {
+            return await call(deadline);
+        }
+        catch (RpcException e) when (e.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded or StatusCode.Cancelled or StatusCode.Unknown or StatusCode.Internal)
+        {
+            throw new QuotaUnavailableException($"Quota {method} failed: {e.Status.StatusCode} {e.Status.Detail}", e);
+        }
+        catch (HttpRequestException e)
+        {
+            throw new QuotaUnavailableException($"Quota {method} failed: {e.Message}", e);
+        }
+    }
+}

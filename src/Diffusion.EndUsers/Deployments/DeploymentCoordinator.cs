@@ -2,6 +2,7 @@ using Diffusion.EndUsers.Quota;
 using Diffusion.EndUsers.Rules;
 using Diffusion.EndUsers.Storage;
 using Diffusion.Quota.V1;
+using Diffusion.Rules;
 using Diffusion.Rules.EndUsers;
 using Diffusion.Rules.EndUsers.Deployment;
 using Diffusion.Rules.EndUsers.Registration;
@@ -94,7 +95,7 @@ internal sealed partial class DeploymentCoordinator(
                 var reservation = await quota.ReserveAsync(reservationId, veuId, country, tpp, cancellationToken);
                 if (reservation.Outcome != ReserveOutcome.Reserved)
                 {
-                    var refused = WithQuotaRefusal(early, reservation, veu.Id, country, tpp);
+                    var refused = WithQuotaRefusal(rules, early, reservation, veu.Id, country, tpp);
                     return new DeploymentResult(false, new CheckResult(veu, ruleSet.Id, refused), "", before);
                 }
             }
@@ -128,11 +129,9 @@ internal sealed partial class DeploymentCoordinator(
                     await CommitAsync(first.ReservationId!, deploymentId, cancellationToken);
                 }
 
-                var replay = new DeploymentVerdict(true, [], [new Reason(
+                var replay = new DeploymentVerdict(true, [], [rules.Standing.Reason(
                     "DEPLOYMENT.ALREADY_RECORDED",
-                    $"deployment {deploymentId} was recorded before ({first.Tpp} TPP in {first.Country} as of {first.AsOf:u}); nothing changed",
-                    "",
-                    "C")]);
+                    $"deployment {deploymentId} was recorded before ({first.Tpp} TPP in {first.Country} as of {first.AsOf:u}); nothing changed")]);
                 return new DeploymentResult(true, new CheckResult(veu, first.RuleSet, replay), first.ReservationId ?? "", result.InstalledBase);
 
             default:
@@ -202,7 +201,8 @@ internal sealed partial class DeploymentCoordinator(
             ruleSet.TierOf,
             veu.Kind == VeuKind.National ? ruleSet.NveuAllocation(veu.Id, country, asOf) : null));
 
-    private static DeploymentVerdict WithQuotaRefusal(DeploymentVerdict verdict, NveuReservation reservation, string veuId, string country, long tpp)
+    private static DeploymentVerdict WithQuotaRefusal(
+        EndUserRules rules, DeploymentVerdict verdict, NveuReservation reservation, string veuId, string country, long tpp)
     {
         var bucket = NveuQuota.BucketId(veuId, country);
         var message = reservation.Outcome == ReserveOutcome.UnknownBucket
@@ -210,17 +210,14 @@ internal sealed partial class DeploymentCoordinator(
             : reservation.Balance is { } balance
                 ? $"Quota refused {tpp} TPP from {bucket}: {balance.Available} of {balance.Cap} TPP available ({balance.Committed} committed, {balance.Pending} pending)"
                 : $"Quota refused {tpp} TPP from {bucket}: insufficient";
-        var reason = new Reason("NVEU.QUOTA", message, "15 CFR 748.15 (NVEU allocation), Quota bucket " + bucket, "R");
+        var reason = rules.NveuCountryAuthorization.Reason("NVEU.QUOTA", message);
         return verdict with { Allowed = false, Reasons = [.. verdict.Reasons, reason] };
     }
 
     private EndUserRuleSet Resolve(string? ruleSetId, DateTimeOffset asOf, out EndUserRules rules)
     {
-        var ruleSet = string.IsNullOrEmpty(ruleSetId)
-            ? ruleSets.InForceAt(asOf)
-            : ruleSets.Find(ruleSetId) ?? throw new RequestException("rule_set", $"unknown rule set '{ruleSetId}'");
-        rules = ruleSet.EndUsers
-            ?? throw new RuleSetWithoutVeuException(ruleSet.Id);
+        var ruleSet = ruleSets.Resolve(ruleSetId, asOf);
+        rules = ruleSet.EndUsers;
         return ruleSet;
     }
 
@@ -232,19 +229,4 @@ internal sealed partial class DeploymentCoordinator(
         [LoggerMessage(2, LogLevel.Warning, "Deployment {DeploymentId} not recorded; releasing its reservation failed (it lapses at its TTL): {Error}")]
         public static partial void ReleaseFailed(ILogger logger, string deploymentId, string error);
     }
-}
-
-/// <summary>A request field is malformed (mapped to INVALID_ARGUMENT naming the field).</summary>
-internal sealed class RequestException(string field, string problem) : Exception($"{field}: {problem}")
-{
-    /// <summary>The request field at fault.</summary>
-    public string Field { get; } = field;
-}
-
-/// <summary>The rule set has no end-user (VEU) family (mapped to FAILED_PRECONDITION).</summary>
-internal sealed class RuleSetWithoutVeuException(string ruleSetId)
-    : Exception($"rule_set: {ruleSetId} has no Validated End User rules (end-users.json)")
-{
-    /// <summary>The rule set.</summary>
-    public string RuleSetId { get; } = ruleSetId;
 }

@@ -1,7 +1,9 @@
 using Diffusion.EndUsers.Deployments;
 using Diffusion.EndUsers.Quota;
+using Diffusion.EndUsers.Rules;
 using Diffusion.EndUsers.Storage;
 using Diffusion.Endusers.V1;
+using Diffusion.Rules;
 using Grpc.Core;
 using Npgsql;
 
@@ -123,6 +125,10 @@ internal sealed class EndUserGrpcService(DeploymentCoordinator coordinator, EndU
         catch (PreconditionFailedException e)
         {
             throw new RpcException(new Status(StatusCode.FailedPrecondition, $"{e.Field}: {e.Message}"));
+        }
+        catch (RuleSetResolutionException e)
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, e.Message));
         }
         catch (RuleSetWithoutVeuException e)
         {

@@ -1,7 +1,7 @@
 using Diffusion.EndUsers.Deployments;
+using Diffusion.Rules;
 using Diffusion.Rules.EndUsers;
 using Google.Protobuf.WellKnownTypes;
-using Domain = Diffusion.Rules.EndUsers;
 using Proto = Diffusion.Endusers.V1;
 
 namespace Diffusion.EndUsers.Grpc;
@@ -80,12 +80,12 @@ internal static class Mapping
         return proto;
     }
 
-    public static Diffusion.Common.V1.Reason ToProto(this Domain.Reason reason) => new()
+    public static Diffusion.Common.V1.Reason ToProto(this Reason reason) => new()
     {
         Code = reason.Code,
         Message = reason.Message,
         Citation = reason.Citation,
-        Confidence = reason.Confidence,
+        Confidence = reason.Confidence.ToTag(),
     };
 
     public static Proto.LimitCheck ToProto(this LimitCheck check) => new()
@@ -96,7 +96,7 @@ internal static class Mapping
         LimitTpp = check.LimitTpp,
         ProjectedTpp = check.ProjectedTpp,
         HeadroomTpp = check.HeadroomTpp,
-        Citation = check.Source.Citation,
+        Citation = check.Citation,
     };
 
     public static Proto.CheckDeploymentResponse ToProto(this CheckResult check) => new()

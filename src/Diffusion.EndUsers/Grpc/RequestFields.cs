@@ -30,12 +30,16 @@ internal static class RequestFields
             return null;
         }
 
-        if (value.Seconds < Timestamp.MinSeconds || value.Seconds > Timestamp.MaxSeconds || value.Nanos is < 0 or > Timestamp.MaxNanos)
+        DateTimeOffset instant;
+        try
         {
-            throw new RequestException(field, "is not a valid timestamp");
+            instant = value.ToDateTimeOffset();
+        }
+        catch (InvalidOperationException)
+        {
+            throw new RequestException(field, $"is not a valid timestamp (seconds {value.Seconds}, nanos {value.Nanos})");
         }
 
-        var instant = value.ToDateTimeOffset();
         return instant.AddTicks(-(instant.Ticks % 10));
     }
 

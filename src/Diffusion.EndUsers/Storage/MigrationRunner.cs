@@ -39,7 +39,13 @@ internal sealed partial class MigrationRunner(NpgsqlDataSource dataSource, ILogg
             }
         }
 
-        foreach (var (version, sql) in Migrations())
+        var migrations = Migrations().ToList();
+        if (migrations.Count == 0)
+        {
+            throw new InvalidOperationException("no migrations embedded under Diffusion.EndUsers.Storage.Migrations");
+        }
+
+        foreach (var (version, sql) in migrations)
         {
             if (applied.Contains(version))
             {

@@ -23,8 +23,7 @@ public static class EndUsersServiceExtensions
             .ValidateOnStart();
         builder.Services.AddDiffusionRules(builder.Configuration);
         builder.AddNpgsqlDataSource("ledger");
-        AddQuotaClient(builder);
-        builder.Services.AddGrpc();
+        builder.AddGrpcClient<QuotaService.QuotaServiceClient>("quota");
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<IEndUserRuleSets, RegistryEndUserRuleSets>();
         builder.Services.AddSingleton<EndUserStore>();
@@ -34,16 +33,5 @@ public static class EndUsersServiceExtensions
         builder.Services.AddHostedService<MigrationHostedService>();
         builder.Services.AddHostedService<CommitSweeper>();
         return builder;
-    }
-
-    // Interim until ServiceDefaults' AddGrpcClient<T>("quota") lands: the same configuration key, Aspire's convention.
-    private static void AddQuotaClient(IHostApplicationBuilder builder)
-    {
-        builder.Services.AddSingleton(sp =>
-        {
-            var address = builder.Configuration["services:quota:grpc:0"]
-                ?? throw new InvalidOperationException("services:quota:grpc:0 (env services__quota__grpc__0) is not set: the Quota service's gRPC address");
-            return new QuotaService.QuotaServiceClient(global::Grpc.Net.Client.GrpcChannel.ForAddress(address));
-        });
     }
 }

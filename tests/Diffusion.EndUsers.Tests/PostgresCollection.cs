@@ -8,3 +8,10 @@ public sealed class PostgresCollection : ICollectionFixture<PostgresFixture>
 {
     public const string Name = "postgres";
 }
+
+/// <summary>PostgreSQL and Redis: what the real Quota service needs besides itself.</summary>
+[CollectionDefinition(Name)]
+public sealed class QuotaStackCollection : ICollectionFixture<PostgresFixture>, ICollectionFixture<Diffusion.Testing.Redis.RedisFixture>
+{
+    public const string Name = "quota-stack";
+}

@@ -92,7 +92,7 @@ internal sealed partial class DeploymentCoordinator(
                     return new DeploymentResult(false, new CheckResult(veu, ruleSet.Id, early), "", before);
                 }
 
-                var reservation = await quota.ReserveAsync(reservationId, veuId, country, tpp, cancellationToken);
+                var reservation = await quota.ReserveAsync(reservationId, veuId, country, tpp, ruleSet.Id, cancellationToken);
                 if (reservation.Outcome != ReserveOutcome.Reserved)
                 {
                     var refused = WithQuotaRefusal(rules, early, reservation, veu.Id, country, tpp);

@@ -20,18 +20,20 @@ internal sealed record NveuReservation(ReserveOutcome Outcome, Balance? Balance)
 internal sealed class NveuQuota(QuotaService.QuotaServiceClient client, IOptions<EndUsersOptions> options, TimeProvider time)
 {
     /// <summary>The bucket of an NVEU's allocation in one country.</summary>
-    public static string BucketId(string veuId, string country) => $"nveu/{veuId}/{country}";
+    public static string BucketId(string veuId, string country) => Diffusion.Rules.Quotas.BucketId.ForNveu(veuId, country);
 
     /// <summary>The reservation EndUsers makes for a deployment.</summary>
     public static string ReservationId(string deploymentId) => $"endusers/deployment/{deploymentId}";
 
     /// <summary>Reserves <paramref name="tpp"/> against the NVEU's bucket for <paramref name="country"/>.</summary>
+    /// <remarks><paramref name="ruleSetId"/> gives the bucket's cap when Quota creates it on first use.</remarks>
     public async Task<NveuReservation> ReserveAsync(
-        string reservationId, string veuId, string country, long tpp, CancellationToken cancellationToken)
+        string reservationId, string veuId, string country, long tpp, string ruleSetId, CancellationToken cancellationToken)
     {
         var request = new ReserveRequest
         {
             ReservationId = reservationId,
+            RuleSet = ruleSetId,
             TtlSeconds = (uint)options.Value.ReservationTtl.TotalSeconds,
             Draws = { new Draw { BucketId = BucketId(veuId, country), Tpp = tpp } },
         };

@@ -1,12 +1,8 @@
 using Diffusion.EndUsers.Grpc;
 using Diffusion.Endusers.V1;
-using Grpc.Net.Client;
+using Diffusion.Testing.Grpc;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
 namespace Diffusion.EndUsers.Tests.Service;
@@ -17,55 +13,39 @@ namespace Diffusion.EndUsers.Tests.Service;
 /// </summary>
 internal sealed class EndUsersHost : IAsyncDisposable
 {
-    private readonly WebApplication app;
-    private readonly GrpcChannel channel;
+    private readonly GrpcTestServer server;
 
-    private EndUsersHost(WebApplication app, string address)
+    private EndUsersHost(GrpcTestServer server)
     {
-        this.app = app;
-        Address = address;
-        channel = GrpcChannel.ForAddress(address);
-        Client = new EndUserService.EndUserServiceClient(channel);
+        this.server = server;
+        Client = new EndUserService.EndUserServiceClient(server.Channel);
     }
-
-    public string Address { get; }
 
     public EndUserService.EndUserServiceClient Client { get; }
 
-    public IServiceProvider Services => app.Services;
+    public IServiceProvider Services => server.Services;
 
-    public static async Task<EndUsersHost> StartAsync(string ledgerConnectionString, string quotaAddress, IDictionary<string, string?>? settings = null)
+    public static async Task<EndUsersHost> StartAsync(string ledgerConnectionString, string quotaAddress)
     {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { EnvironmentName = "Testing" });
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-        {
-            ["urls"] = "http://127.0.0.1:0",
-            ["ConnectionStrings:ledger"] = ledgerConnectionString,
-            ["services:quota:grpc:0"] = quotaAddress,
-            ["EndUsers:QuotaDeadline"] = "00:00:02",
-            ["Logging:LogLevel:Default"] = "Warning",
-        });
-        if (settings is not null)
-        {
-            builder.Configuration.AddInMemoryCollection(settings);
-        }
-
-        builder.AddServiceDefaults();
-        builder.AddEndUserServices();
-        var app = builder.Build();
-        app.MapGrpcService<EndUserGrpcService>();
-        app.MapDefaultEndpoints();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        await app.StartAsync(timeout.Token);
-        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
-        return new EndUsersHost(app, address);
+        var server = await GrpcTestServer.StartAsync(
+            builder =>
+            {
+                builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+                {
+                    ["ConnectionStrings:ledger"] = ledgerConnectionString,
+                    ["services:quota:grpc:0"] = quotaAddress,
+                    ["EndUsers:QuotaDeadline"] = "00:00:05",
+                });
+                builder.AddServiceDefaults();
+                builder.AddEndUserServices();
+            },
+            app =>
+            {
+                app.MapGrpcService<EndUserGrpcService>();
+                app.MapDefaultEndpoints();
+            });
+        return new EndUsersHost(server);
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        channel.Dispose();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        await app.StopAsync(timeout.Token);
-        await app.DisposeAsync();
-    }
+    public ValueTask DisposeAsync() => server.DisposeAsync();
 }

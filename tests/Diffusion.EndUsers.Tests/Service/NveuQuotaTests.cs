@@ -1,0 +1,155 @@
+using Diffusion.Endusers.V1;
+using Diffusion.Quota.V1;
+using Diffusion.Testing.Postgres;
+using Diffusion.Testing.Redis;
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+
+namespace Diffusion.EndUsers.Tests.Service;
+
+/// <summary>NVEU deployments through the real Quota service (Redis + PostgreSQL), both services on Kestrel port 0.</summary>
+[Collection(QuotaStackCollection.Name)]
+public sealed class NveuQuotaTests(PostgresFixture postgres, RedisFixture redis) : IAsyncLifetime
+{
+    private static readonly Timestamp AsOf = Timestamp.FromDateTimeOffset(new DateTimeOffset(2025, 6, 1, 0, 0, 0, TimeSpan.Zero));
+
+    private QuotaHost quota = null!;
+    private EndUsersHost endUsers = null!;
+    private string ledger = "";
+
+    private EndUserService.EndUserServiceClient Client => endUsers.Client;
+
+    public async Task InitializeAsync()
+    {
+        ledger = await postgres.CreateDatabaseAsync();
+        quota = await QuotaHost.StartAsync(redis.ConnectionString, await postgres.CreateDatabaseAsync());
+        endUsers = await EndUsersHost.StartAsync(ledger, quota.Address);
+    }
+
+    public async Task DisposeAsync()
+    {
+        await endUsers.DisposeAsync();
+        await quota.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task RecordDeployment_ReservesAndCommitsItsBucket_AndARetryDrawsNothingMore()
+    {
+        await RegisterNveu("nveu-q");
+
+        var first = await Record("q-1", "nveu-q", 1_000);
+        var retry = await Record("q-1", "nveu-q", 1_000);
+
+        Assert.True(first.Recorded);
+        Assert.Equal("endusers/deployment/q-1", first.ReservationId);
+        Assert.True(retry.Recorded);
+        Assert.Equal(first.ReservationId, retry.ReservationId);
+        var balance = await Balance("nveu-q");
+        Assert.Equal((1_000L, 0L), (balance.Committed, balance.Pending));
+        var limit = Assert.Single(first.Check.Limits, l => l.LimitId == "NVEU.COUNTRY_ALLOCATION");
+        Assert.Equal(1_583_200_000, limit.LimitTpp);   // quotas.json, nveu_schedule from 2025-Q1
+    }
+
+    /// <summary>
+    /// An officer caps nveu/nveu-c/AE at 100 TPP; 30 deployments of 10 TPP race through two EndUsers replicas:
+    /// exactly ten are recorded, and Quota's committed total and EndUsers' installed base agree at 100.
+    /// </summary>
+    [Fact]
+    public async Task ConcurrentDeployments_OfOneNveu_AcrossTwoReplicas_CannotTogetherPassItsAllocation()
+    {
+        await RegisterNveu("nveu-c");
+        await quota.Client.SetAllocationAsync(new SetAllocationRequest { BucketId = "nveu/nveu-c/AE", Cap = 100, Reason = "test: small cap" });
+        await using var replica = await EndUsersHost.StartAsync(ledger, quota.Address);
+        var clients = new[] { Client, replica.Client };
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 30).Select(i => clients[i % 2].RecordDeploymentAsync(new RecordDeploymentRequest
+        {
+            DeploymentId = $"c-{i}", VeuId = "nveu-c", Country = "AE", Tpp = 10, AsOf = AsOf, RuleSet = "aid-2025",
+        }).ResponseAsync));
+
+        Assert.Equal(10, results.Count(r => r.Recorded));
+        Assert.All(results.Where(r => !r.Recorded), r => Assert.Contains(r.Check.Reasons, x => x.Code == "NVEU.QUOTA"));
+        var balance = await Balance("nveu-c");
+        Assert.Equal((100L, 0L), (balance.Committed, balance.Pending));
+        var installed = await Client.GetInstalledBaseAsync(new GetInstalledBaseRequest { VeuId = "nveu-c" });
+        Assert.Equal(100, Assert.Single(installed.Countries).DeployedTpp);
+
+        // Attrition leaves the installed base but gives no allocation back.
+        await Client.RecordAttritionAsync(new RecordAttritionRequest { EventId = "c-loss", VeuId = "nveu-c", Country = "AE", Tpp = 50, Kind = Endusers.V1.AttritionKind.Loss });
+        var after = await Record("c-after", "nveu-c", 10);
+        Assert.False(after.Recorded);
+        var unchanged = await Balance("nveu-c");
+        Assert.Equal((100L, 0L), (unchanged.Committed, unchanged.Pending));
+    }
+
+    [Fact]
+    public async Task QuotaDown_IsUnavailable_AndNothingIsRecorded()
+    {
+        await RegisterNveu("nveu-d");
+        await using var orphan = await EndUsersHost.StartAsync(ledger, "http://127.0.0.1:9");
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => orphan.Client.RecordDeploymentAsync(new RecordDeploymentRequest
+        {
+            DeploymentId = "d-1", VeuId = "nveu-d", Country = "AE", Tpp = 10, AsOf = AsOf, RuleSet = "aid-2025",
+        }).ResponseAsync);
+
+        Assert.Equal(StatusCode.Unavailable, error.StatusCode);
+        Assert.Empty((await Client.GetInstalledBaseAsync(new GetInstalledBaseRequest { VeuId = "nveu-d" })).Countries);
+        // CheckDeployment needs no Quota.
+        Assert.True((await orphan.Client.CheckDeploymentAsync(new CheckDeploymentRequest
+        {
+            VeuId = "nveu-d", Country = "AE", Tpp = 10, AsOf = AsOf, RuleSet = "aid-2025",
+        })).Allowed);
+    }
+
+    [Fact]
+    public async Task ExternalReservation_IsNeitherReservedNorCommittedByEndUsers()
+    {
+        await RegisterNveu("nveu-x");
+        var reserved = await quota.Client.ReserveAsync(new ReserveRequest
+        {
+            ReservationId = "decisions/order-1",
+            RuleSet = "aid-2025",
+            Draws = { new Draw { BucketId = "nveu/nveu-x/AE", Tpp = 40 } },
+        });
+        Assert.Equal(ReserveOutcome.Reserved, reserved.Outcome);
+
+        var recorded = await Client.RecordDeploymentAsync(new RecordDeploymentRequest
+        {
+            DeploymentId = "x-1", VeuId = "nveu-x", Country = "AE", Tpp = 40, AsOf = AsOf, RuleSet = "aid-2025", ReservationId = "decisions/order-1",
+        });
+
+        Assert.True(recorded.Recorded);
+        Assert.Equal("decisions/order-1", recorded.ReservationId);
+        var balance = await Balance("nveu-x");
+        Assert.Equal((0L, 40L), (balance.Committed, balance.Pending));   // still the caller's to commit
+    }
+
+    private async Task RegisterNveu(string id)
+    {
+        var response = await Client.RegisterVeuAsync(new RegisterVeuRequest
+        {
+            AsOf = AsOf,
+            RuleSet = "aid-2025",
+            Veu = new Endusers.V1.Veu
+            {
+                Id = id,
+                Kind = VeuKind.Nveu,
+                Name = "Gulf DC " + id,
+                HeadquartersCountry = "AE",
+                AuthorizedCountries = { "AE" },
+                ValidFrom = Timestamp.FromDateTimeOffset(new DateTimeOffset(2025, 1, 15, 0, 0, 0, TimeSpan.Zero)),
+            },
+        });
+        Assert.True(response.Registered);
+    }
+
+    private Task<RecordDeploymentResponse> Record(string id, string veuId, long tpp) =>
+        Client.RecordDeploymentAsync(new RecordDeploymentRequest
+        {
+            DeploymentId = id, VeuId = veuId, Country = "AE", Tpp = tpp, AsOf = AsOf, RuleSet = "aid-2025",
+        }).ResponseAsync;
+
+    private async Task<GetBalanceResponse> Balance(string veuId) =>
+        await quota.Client.GetBalanceAsync(new GetBalanceRequest { BucketId = $"nveu/{veuId}/AE", RuleSet = "aid-2025" });
+}

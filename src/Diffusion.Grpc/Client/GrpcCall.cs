@@ -34,6 +34,8 @@ internal sealed class GrpcCall<TRequest, TResponse> : IDisposable
     private Metadata? _trailers;
     private volatile bool _deadlineExceeded;
     private bool _disposed;
+    private ClientStreamReader<TRequest, TResponse>? _responseStream;
+    private ClientStreamWriter<TRequest, TResponse>? _requestStream;
 
     public GrpcCall(Method<TRequest, TResponse> method, CallOptions options, GrpcChannel channel)
     {
@@ -41,15 +43,14 @@ internal sealed class GrpcCall<TRequest, TResponse> : IDisposable
         _options = options;
         _channel = channel;
         _callCts = CancellationTokenSource.CreateLinkedTokenSource(options.CancellationToken);
-        ResponseStream = new ClientStreamReader<TRequest, TResponse>(this);
-        RequestStream = new ClientStreamWriter<TRequest, TResponse>(this);
     }
 
     public Task<Metadata> ResponseHeadersAsync => _headersTcs.Task;
 
-    public ClientStreamReader<TRequest, TResponse> ResponseStream { get; }
+    // Created only by the streaming call kinds: a unary call needs neither.
+    public ClientStreamReader<TRequest, TResponse> ResponseStream => _responseStream ??= new ClientStreamReader<TRequest, TResponse>(this);
 
-    public ClientStreamWriter<TRequest, TResponse> RequestStream { get; }
+    public ClientStreamWriter<TRequest, TResponse> RequestStream => _requestStream ??= new ClientStreamWriter<TRequest, TResponse>(this);
 
     internal CancellationToken CallToken => _callCts.Token;
 
@@ -400,7 +401,7 @@ internal sealed class GrpcCall<TRequest, TResponse> : IDisposable
             _ = _headersTcs.Task.Exception; // observed: a caller that never reads the headers must not crash the finalizer
         }
 
-        RequestStream.OnCallFinished();
+        _requestStream?.OnCallFinished();
         GrpcDiagnostics.StopActivity(_activity, status.StatusCode, isServer: false);
     }
 

@@ -172,9 +172,11 @@ internal sealed partial class HttpContextServerCallContext : ServerCallContext, 
             return Task.CompletedTask;
         }
 
-        if (exception is OperationCanceledException && _httpContext.RequestAborted.IsCancellationRequested)
+        if (_httpContext.RequestAborted.IsCancellationRequested || exception is IOException)
         {
-            // The client reset the stream: there is nobody to send a status to.
+            // The client reset the stream or dropped the connection (reads then fail with IOException, waits with
+            // OperationCanceledException): there is nobody to send a status to, and nothing went wrong here.
+            Log.CallAborted(_logger, _method.FullName, exception);
             return CompleteAsync(new Status(StatusCode.Cancelled, "The client cancelled the call."), null);
         }
 
@@ -375,6 +377,9 @@ internal sealed partial class HttpContextServerCallContext : ServerCallContext, 
 
         [LoggerMessage(2, LogLevel.Debug, "gRPC call {Method} exceeded its deadline.")]
         public static partial void DeadlineExceeded(ILogger logger, string method);
+
+        [LoggerMessage(4, LogLevel.Debug, "gRPC call {Method} was aborted by the client.")]
+        public static partial void CallAborted(ILogger logger, string method, Exception exception);
 
         [LoggerMessage(3, LogLevel.Debug, "Completing gRPC call {Method} at its deadline failed.")]
         public static partial void DeadlineCompletionFailed(ILogger logger, string method, Exception exception);

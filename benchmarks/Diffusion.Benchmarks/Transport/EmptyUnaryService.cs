@@ -2,11 +2,12 @@ using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 
-namespace Diffusion.Benchmarks.Classification;
+namespace Diffusion.Benchmarks.Transport;
 
 /// <summary>
 /// The transport's baseline: a unary method that does nothing (<c>google.protobuf.Empty</c> in and out), written the
-/// way Grpc.Tools generates a service, so it goes through exactly the same server and client paths as Classify.
+/// way Grpc.Tools generates a service, so it goes through exactly the same server and client paths as any real
+/// method. Use <see cref="EmptyUnaryBaseline"/> to host and measure it next to the calls a harness is about.
 /// </summary>
 [BindServiceMethod(typeof(EmptyUnaryService), nameof(BindService))]
 internal sealed class EmptyUnaryService

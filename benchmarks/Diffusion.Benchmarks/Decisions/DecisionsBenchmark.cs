@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using Diffusion.Benchmarks.Classification;
+using Diffusion.Benchmarks.Transport;
 using Diffusion.Classification;
 using Diffusion.Classification.Grpc;
 using Diffusion.Decisions;

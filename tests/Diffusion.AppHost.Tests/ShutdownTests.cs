@@ -59,4 +59,31 @@ public sealed class ShutdownTests
             SystemFixture.DeleteDataDirectory(dataDirectory);
         }
     }
+
+    [Fact]
+    public async Task Start_MissingRedisBinary_StopsEverythingWithTheReason()
+    {
+        var dataDirectory = SystemFixture.NewDataDirectory();
+        try
+        {
+            var builder = SystemFixture.NewBuilder(dataDirectory);
+            builder.Options.RedisServerPath = "/nonexistent/redis-server";
+            var redis = builder.AddRedis("redis");
+            builder.AddExecutable("shell", "/bin/sh", null, "-c", "sleep 600");
+            builder.AddProject("svc", SystemFixture.TestServiceProject).WithReference(redis).WaitFor(redis);
+            await using var app = builder.Build();
+
+            var error = await Assert.ThrowsAnyAsync<Exception>(() => app.StartAsync());
+            await app.StopAsync();
+
+            Assert.Contains("/nonexistent/redis-server", error.Message, StringComparison.Ordinal);
+            Assert.Equal(ResourceState.FailedToStart, app.GetResource("redis").State);
+            var run = Path.Combine(dataDirectory, "run");
+            Assert.True(!Directory.Exists(run) || !Directory.EnumerateFiles(run).Any(), "a process of the failed start is still recorded");
+        }
+        finally
+        {
+            SystemFixture.DeleteDataDirectory(dataDirectory);
+        }
+    }
 }

@@ -45,6 +45,9 @@ public sealed class AppHostOptions
     /// <summary>Interval of health probes once a resource runs.</summary>
     public TimeSpan HealthInterval { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>redis-server to run; null: /usr/bin/redis-server or PATH, installed with apt-get when missing and root.</summary>
+    public string? RedisServerPath { get; set; }
+
     /// <summary>Print the console summary when everything is up.</summary>
     public bool PrintSummary { get; set; } = true;
 
@@ -61,6 +64,7 @@ public sealed class AppHostOptions
         {
             options.HealthTimeout = TimeSpan.FromSeconds(seconds);
         }
+        options.RedisServerPath = configuration["AppHost:RedisServerPath"];
         if (configuration["AppHost:Build"] is { } build)
         {
             options.Build = Enum.Parse<BuildMode>(build, ignoreCase: true);

@@ -105,6 +105,11 @@ public sealed partial class DistributedApplication : IAsyncDisposable
         catch (OperationCanceledException) when (shutdown.IsCancellationRequested)
         {
         }
+        catch (ProvisioningException ex)
+        {
+            Log.CannotStart(_logger, ex.Message);
+            Environment.ExitCode = 1;
+        }
         finally
         {
             Log.Stopping(_logger);
@@ -146,6 +151,9 @@ public sealed partial class DistributedApplication : IAsyncDisposable
 
         [LoggerMessage(22, LogLevel.Information, "Stopping...")]
         public static partial void Stopping(ILogger logger);
+
+        [LoggerMessage(24, LogLevel.Critical, "Cannot start the system: {Message}")]
+        public static partial void CannotStart(ILogger logger, string message);
 
         [LoggerMessage(23, LogLevel.Information, "Stopped; no process left.")]
         public static partial void Stopped(ILogger logger);

@@ -16,6 +16,7 @@ internal sealed partial class Orchestrator : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly PidFiles _pidFiles;
     private bool _stopped;
+    private ProvisioningException? _provisioningFailure;
 
     public Orchestrator(AppHostOptions options, IReadOnlyList<Resource> order, ILogger logger)
     {
@@ -60,7 +61,17 @@ internal sealed partial class Orchestrator : IAsyncDisposable
             runtime.Run = RunResourceAsync(runtime, dependencies, _stopping.Token);
         }
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _stopping.Token);
-        await Task.WhenAll(_runtimes.Values.Select(r => r.Settled)).WaitAsync(linked.Token).ConfigureAwait(false);
+        try
+        {
+            await Task.WhenAll(_runtimes.Values.Select(r => r.Settled)).WaitAsync(linked.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (_provisioningFailure is not null)
+        {
+        }
+        if (_provisioningFailure is not null)
+        {
+            throw _provisioningFailure;
+        }
     }
 
     /// <summary>Stops every resource in reverse start order; verifies that no process of any group is left.</summary>
@@ -180,6 +191,19 @@ internal sealed partial class Orchestrator : IAsyncDisposable
         {
             runtime.SetAll(ResourceState.Stopped);
             runtime.MarkSettled();
+            return;
+        }
+        catch (ProvisioningException ex)
+        {
+            // Redis or PostgreSQL missing and not installable: nothing useful can run; the AppHost stops with the command.
+            _provisioningFailure ??= ex;
+            runtime.Fail(ex);
+            Log.FailedToStart(_logger, resource.Name, ex.Message);
+            foreach (var other in _runtimes.Values)
+            {
+                other.MarkSettled();
+            }
+            await _stopping.CancelAsync().ConfigureAwait(false);
             return;
         }
         catch (Exception ex)

@@ -114,7 +114,7 @@ internal static class Provisioning
         var command = $"sudo apt-get install -y {package}";
         if (!IsRoot)
         {
-            throw new InvalidOperationException($"{package} is not installed. Install it with:  {command}");
+            throw new ProvisioningException($"{package} is not installed. Install it with:  {command}");
         }
         log($"{package} is not installed: running apt-get install -y {package}");
         var environment = new Dictionary<string, string?> { ["DEBIAN_FRONTEND"] = "noninteractive" };
@@ -127,7 +127,10 @@ internal static class Provisioning
         }
         if (code != 0)
         {
-            throw new InvalidOperationException($"apt-get install -y {package} failed (exit {code}):\n{output}");
+            throw new ProvisioningException($"apt-get install -y {package} failed (exit {code}):\n{output}");
         }
     }
 }
+
+/// <summary>A binary the system needs is missing and could not be installed: the AppHost stops with this message.</summary>
+internal sealed class ProvisioningException(string message) : Exception(message);

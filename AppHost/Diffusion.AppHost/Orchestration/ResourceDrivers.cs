@@ -52,7 +52,9 @@ internal sealed class RedisDriver(RedisResource redis, OrchestrationContext cont
 
     public override async Task PrepareAsync(CancellationToken cancellationToken)
     {
-        _binary = await Provisioning.RedisServerAsync(line => Logs.Add("apphost", line), cancellationToken).ConfigureAwait(false);
+        _binary = Context.Options.RedisServerPath is { } configured
+            ? File.Exists(configured) ? configured : throw new ProvisioningException($"redis-server not found at {configured} (AppHost:RedisServerPath)")
+            : await Provisioning.RedisServerAsync(line => Logs.Add("apphost", line), cancellationToken).ConfigureAwait(false);
         Directory.CreateDirectory(DataDirectory);
     }
 

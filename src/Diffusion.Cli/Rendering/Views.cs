@@ -171,15 +171,16 @@ internal static class Views
     public static Table Balances(IEnumerable<Balance> balances, string title)
     {
         var table = new Table().Title(title)
-            .AddColumn("bucket").AddColumn(new TableColumn("cap").RightAligned()).AddColumn(new TableColumn("committed").RightAligned())
-            .AddColumn(new TableColumn("pending").RightAligned()).AddColumn(new TableColumn("available").RightAligned())
-            .AddColumn(new TableColumn("used").RightAligned()).AddColumn("");
+            .AddColumn(new TableColumn("bucket").NoWrap()).AddColumn(new TableColumn("cap").RightAligned().NoWrap())
+            .AddColumn(new TableColumn("committed").RightAligned().NoWrap()).AddColumn(new TableColumn("pending").RightAligned().NoWrap())
+            .AddColumn(new TableColumn("available").RightAligned().NoWrap()).AddColumn(new TableColumn("used").RightAligned().NoWrap())
+            .AddColumn(new TableColumn("").NoWrap());
         foreach (var b in balances)
         {
             var used = b.Cap <= 0 ? 0 : (double)(b.Committed + b.Pending) / b.Cap;
             table.AddRow(
                 Markup.Escape(b.BucketId), Tpp(b.Cap), Tpp(b.Committed), Tpp(b.Pending), Tpp(b.Available),
-                used.ToString("0.0%", Invariant), Bar(used, 24));
+                used.ToString("0.0%", Invariant), Bar(used, 10));
         }
 
         return table;

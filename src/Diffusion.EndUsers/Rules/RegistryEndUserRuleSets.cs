@@ -1,6 +1,7 @@
 using Diffusion.Rules;
 using Diffusion.Rules.EndUsers;
 using Diffusion.Rules.Tiers;
+using Microsoft.Extensions.Options;
 
 namespace Diffusion.EndUsers.Rules;
 
@@ -9,10 +10,15 @@ namespace Diffusion.EndUsers.Rules;
 /// percentages, the tiers family for tiers, and the quota family's NVEU schedule (the same data Quota caps the
 /// <c>nveu/&lt;veu&gt;/&lt;CC&gt;</c> buckets with).
 /// </summary>
-internal sealed class RegistryEndUserRuleSets(RuleSetRegistry registry) : IEndUserRuleSets
+internal sealed class RegistryEndUserRuleSets(RuleSetRegistry registry, IOptions<EndUsersOptions> options) : IEndUserRuleSets
 {
     public EndUserRuleSet Resolve(string? ruleSetId, DateTimeOffset asOf)
     {
+        if (string.IsNullOrEmpty(ruleSetId))
+        {
+            ruleSetId = options.Value.DefaultRuleSet;
+        }
+
         var set = registry.Resolve(ruleSetId, DateOnly.FromDateTime(asOf.UtcDateTime));
         if (!set.TryGet<EndUserRules>(out var endUsers) || !set.TryGet<TierRules>(out var tiers) || tiers.Tiers is null)
         {

@@ -1,9 +1,12 @@
+using Diffusion.EndUsers.Deployments;
+using Diffusion.EndUsers.Storage;
 using Diffusion.Endusers.V1;
 using Diffusion.Quota.V1;
 using Diffusion.Testing.Postgres;
 using Diffusion.Testing.Redis;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Diffusion.EndUsers.Tests.Service;
 
@@ -123,6 +126,36 @@ public sealed class NveuQuotaTests(PostgresFixture postgres, RedisFixture redis)
         Assert.Equal("decisions/order-1", recorded.ReservationId);
         var balance = await Balance("nveu-x");
         Assert.Equal((0L, 40L), (balance.Committed, balance.Pending));   // still the caller's to commit
+    }
+
+    /// <summary>
+    /// Quota failed between recording and committing: the deployment is recorded with its reservation pending; the
+    /// commit sweep (also run by a retry) commits it, exactly once.
+    /// </summary>
+    [Fact]
+    public async Task RecordedButUncommitted_IsCommittedByTheSweep()
+    {
+        await RegisterNveu("nveu-s");
+        var reservationId = "endusers/deployment/s-1";
+        await quota.Client.ReserveAsync(new ReserveRequest
+        {
+            ReservationId = reservationId, RuleSet = "aid-2025", TtlSeconds = 600,
+            Draws = { new Draw { BucketId = "nveu/nveu-s/AE", Tpp = 25 } },
+        });
+        var store = endUsers.Services.GetRequiredService<EndUserStore>();
+        var recorded = await store.RecordDeploymentAsync(
+            new DeploymentRecord("s-1", "nveu-s", "AE", 25, AsOf.ToDateTimeOffset(), "aid-2025", reservationId),
+            (_, _) => new Diffusion.Rules.EndUsers.Deployment.DeploymentVerdict(true, [], []),
+            default);
+        Assert.Equal(RecordOutcome.Recorded, recorded.Outcome);
+        Assert.Equal(25, (await Balance("nveu-s")).Pending);
+
+        var coordinator = endUsers.Services.GetRequiredService<DeploymentCoordinator>();
+        Assert.Equal(1, await coordinator.CommitPendingAsync(default));
+        Assert.Equal(0, await coordinator.CommitPendingAsync(default));
+
+        var balance = await Balance("nveu-s");
+        Assert.Equal((25L, 0L), (balance.Committed, balance.Pending));
     }
 
     private async Task RegisterNveu(string id)

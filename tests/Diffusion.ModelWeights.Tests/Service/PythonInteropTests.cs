@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using System.Text.Json;
+using Diffusion.Testing.Processes;
 
 namespace Diffusion.ModelWeights.Tests.Service;
 
@@ -37,7 +37,8 @@ public sealed class PythonInteropTests(ModelWeightsServiceFixture service) : ICl
             out["error"] = None
         except grpc.RpcError as e:
             out["error"] = {"code": e.code().name, "details": e.details()}
-        print(json.dumps(out))
+        with open(sys.argv[2], "w") as f:
+            json.dump(out, f)
         """;
 
     [Fact]
@@ -49,18 +50,20 @@ public sealed class PythonInteropTests(ModelWeightsServiceFixture service) : ICl
         }
 
         var protos = FindProtos();
-        await RunAsync(Protoc, ["-I", protos, "-I", "/usr/include", "--python_out", _work,
-            "diffusion/common/v1/common.proto", "diffusion/modelweights/v1/modelweights.proto"]);
+        await ProcessRunner.RunAsync(Protoc, ["-I", protos, "-I", "/usr/include", "--python_out", _work,
+            "diffusion/common/v1/common.proto", "diffusion/modelweights/v1/modelweights.proto"], ProcessTimeout);
         foreach (var package in new[] { "diffusion", "diffusion/common", "diffusion/common/v1", "diffusion/modelweights", "diffusion/modelweights/v1" })
         {
             File.WriteAllText(Path.Combine(_work, package, "__init__.py"), "");
         }
 
+        // python puts the script's folder (holding the generated packages) on sys.path.
         var script = Path.Combine(_work, "call.py");
+        var result = Path.Combine(_work, "result.json");
         File.WriteAllText(script, Script);
-        var output = await RunAsync(Python, [script, $"{service.Address.Host}:{service.Address.Port}"]);
+        await ProcessRunner.RunAsync(Python, [script, $"{service.Address.Host}:{service.Address.Port}", result], ProcessTimeout);
 
-        using var json = JsonDocument.Parse(output);
+        using var json = JsonDocument.Parse(File.ReadAllText(result));
         var root = json.RootElement;
         Assert.True(root.GetProperty("controlled").GetBoolean());
         Assert.Equal("4E091", root.GetProperty("eccn").GetString());
@@ -72,39 +75,6 @@ public sealed class PythonInteropTests(ModelWeightsServiceFixture service) : ICl
     }
 
     public void Dispose() => Directory.Delete(_work, recursive: true);
-
-    private async Task<string> RunAsync(string file, string[] arguments)
-    {
-        var start = new ProcessStartInfo(file)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = _work,
-        };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        start.Environment["PYTHONPATH"] = _work;
-        using var process = Process.Start(start) ?? throw new InvalidOperationException($"cannot start {file}");
-        using var timeout = new CancellationTokenSource(ProcessTimeout);
-        var stdout = process.StandardOutput.ReadToEndAsync(timeout.Token);
-        var stderr = process.StandardError.ReadToEndAsync(timeout.Token);
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{file} did not finish within {ProcessTimeout}");
-        }
-
-        var output = await stdout;
-        Assert.True(process.ExitCode == 0, $"{file} exited {process.ExitCode}: {await stderr}");
-        return output;
-    }
 
     private static string FindProtos()
     {

@@ -36,9 +36,12 @@ internal static class ModelWeightsMapping
             throw Invalid("base_model_operations", "must be > 0 when derived_from_published is true");
         }
 
-        if (alreadyCounted > training && alreadyCounted > TrainingOperations.Zero)
+        // Already-counted generator operations are part of the model's own count: the declared total, or for a derived
+        // model the base plus additional operations when those are more.
+        var own = request.DerivedFromPublished ? TrainingOperations.Max(training, baseOps + additional) : training;
+        if (alreadyCounted > own)
         {
-            throw Invalid("generator_operations_already_counted", $"cannot exceed training_operations ({training}), was {alreadyCounted}");
+            throw Invalid("generator_operations_already_counted", $"cannot exceed the model's own training operations ({own}), was {alreadyCounted}");
         }
 
         var synthetic = share > OperationsShare.None || generator > TrainingOperations.Zero || generation > TrainingOperations.Zero

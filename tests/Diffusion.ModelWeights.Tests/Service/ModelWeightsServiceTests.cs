@@ -89,6 +89,9 @@ public sealed class ModelWeightsServiceTests(ModelWeightsServiceFixture service)
         { "synthetic_data_share", r => r.SyntheticDataShare = double.NaN },
         { "generator_operations", r => r.GeneratorOperations = -1e20 },
         { "generation_operations", r => r.GenerationOperations = double.NaN },
+        { "generator_operations_already_counted", r => { r.SyntheticDataShare = 0.5; r.GeneratorOperations = 5e26; r.GeneratorOperationsAlreadyCounted = 3e26; } },
+        { "base_model_operations", r => r.BaseModelOperations = 1e25 },
+        { "base_model_operations", r => r.DerivedFromPublished = true },
         { "destination_country", r => r.DestinationCountry = "" },
         { "destination_country", r => r.DestinationCountry = "Germany" },
         { "recipient_headquarters_country", r => r.RecipientHeadquartersCountry = "" },
@@ -106,6 +109,22 @@ public sealed class ModelWeightsServiceTests(ModelWeightsServiceFixture service)
         var error = await Assert.ThrowsAsync<RpcException>(() => service.Client.EvaluateAsync(request, Deadline).ResponseAsync);
         Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
         Assert.StartsWith(field + ":", error.Status.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Evaluate_SyntheticDataFromUnpublishedGenerator_CountsTheGenerator()
+    {
+        // 9e25 own training; 20% on one unpublished generator's data: its 1e24 generation and 4e25 training count,
+        // less 6e24 already in the declared total: 9e25 + 3.5e25 = 1.25e26.
+        var request = Frontier(9e25);
+        request.SyntheticDataShare = 0.2;
+        request.GenerationOperations = 1e24;
+        request.GeneratorOperations = 4e25;
+        request.GeneratorOperationsAlreadyCounted = 6e24;
+        var response = await service.Client.EvaluateAsync(request, Deadline);
+        Assert.Equal(1.25e26, response.CountedOperations);
+        Assert.True(response.Controlled);
+        Assert.Contains(response.Reasons, r => r.Code == "4E091.SYNTHETIC_DATA.COUNTED");
     }
 
     [Fact]

@@ -2,6 +2,9 @@ using Diffusion.Classification;
 using Diffusion.Classification.Grpc;
 using Diffusion.Decisions.Tests.Service;
 using Diffusion.Decisions.V1;
+using Diffusion.EndUsers;
+using Diffusion.EndUsers.Grpc;
+using Diffusion.Endusers.V1;
 using Diffusion.ModelWeights;
 using Diffusion.ModelWeights.Grpc;
 using Diffusion.Quota.Grpc;
@@ -60,7 +63,7 @@ public sealed class DiffusionStack : IAsyncLifetime
             ["classification"] = classification.Address,
             ["modelweights"] = modelWeights.Address,
             ["quota"] = Quota.Address,
-            ["endusers"] = await StartEndUsersAsync(),
+            ["endusers"] = (await StartEndUsersAsync(await postgres.CreateDatabaseAsync())).Address,
         };
         Decisions = await DecisionsHost.StartAsync(Addresses);
         servers.Add(Decisions);
@@ -84,7 +87,25 @@ public sealed class DiffusionStack : IAsyncLifetime
     /// <summary>An address where nothing listens.</summary>
     public static Uri DeadAddress() => new($"http://127.0.0.1:{FreePort.Next()}");
 
-    private Task<Uri> StartEndUsersAsync() => Task.FromResult(DeadAddress());
+    public GrpcTestServer EndUsers { get; private set; } = null!;
+
+    public EndUserService.EndUserServiceClient EndUsersClient => new(EndUsers.Channel);
+
+    private async Task<GrpcTestServer> StartEndUsersAsync(string ledger)
+    {
+        EndUsers = await Start(
+            builder =>
+            {
+                builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+                {
+                    ["ConnectionStrings:ledger"] = ledger,
+                    ["services:quota:grpc:0"] = Quota.Address.ToString(),
+                });
+                builder.AddEndUserServices();
+            },
+            app => app.MapGrpcService<EndUserGrpcService>());
+        return EndUsers;
+    }
 
     private async Task<GrpcTestServer> Start(Action<WebApplicationBuilder> configure, Action<WebApplication> map)
     {

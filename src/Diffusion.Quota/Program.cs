@@ -8,6 +8,3 @@ var app = builder.Build();
 app.MapGrpcService<QuotaGrpcService>();
 app.MapDefaultEndpoints();
 app.Run();
-
-/// <summary>The quota service's entry point (public for in-process test hosts).</summary>
-public partial class Program;

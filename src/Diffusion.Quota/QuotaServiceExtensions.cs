@@ -36,7 +36,8 @@ public static class QuotaServiceExtensions
         builder.Services.AddSingleton<QuotaEngine>();
         builder.Services.AddSingleton<ExpirySweeper>();
         builder.Services.AddGrpc();
-        builder.Services.AddSingleton<Diffusion.Quota.Grpc.QuotaGrpcService>();
+        builder.Services.AddSingleton(sp => new Diffusion.Quota.Grpc.QuotaGrpcService(
+            sp.GetRequiredService<QuotaEngine>(), sp.GetRequiredService<IOptions<QuotaOptions>>()));
         
         // Order matters: the ledger writer runs before startup migrates and rebuilds; the sweeper after.
         builder.Services.AddHostedService(sp => sp.GetRequiredService<LedgerWriter>());

@@ -12,14 +12,25 @@ namespace Diffusion.Quota.Grpc;
 /// reservation that is no longer pending (FAILED_PRECONDITION naming its state) and Redis or the ledger being
 /// unavailable (UNAVAILABLE: retrying with the same reservation_id is safe).
 /// </summary>
-internal sealed class QuotaGrpcService(QuotaEngine engine, IOptions<QuotaOptions> options) : QuotaService.QuotaServiceBase
+public sealed class QuotaGrpcService : QuotaService.QuotaServiceBase
 {
+    private readonly QuotaEngine engine;
+    private readonly IOptions<QuotaOptions> options;
+
+    internal QuotaGrpcService(QuotaEngine engine, IOptions<QuotaOptions> options)
+    {
+        this.engine = engine;
+        this.options = options;
+    }
+
     /// <summary>Metadata key naming the officer when SetAllocationRequest.actor is empty.</summary>
     public const string ActorHeader = "x-actor";
 
+    /// <inheritdoc />
     public override Task<ReserveResponse> Reserve(ReserveRequest request, ServerCallContext context) =>
         RunAsync(async () => (await engine.ReserveAsync(request.ToCommand(options.Value), context.CancellationToken)).ToProto());
 
+    /// <inheritdoc />
     public override Task<CommitResponse> Commit(CommitRequest request, ServerCallContext context) =>
         TransitionAsync(request.ReservationId, engine.CommitAsync, (state, balances) =>
         {
@@ -28,6 +39,7 @@ internal sealed class QuotaGrpcService(QuotaEngine engine, IOptions<QuotaOptions
             return response;
         }, context);
 
+    /// <inheritdoc />
     public override Task<ReleaseResponse> Release(ReleaseRequest request, ServerCallContext context) =>
         TransitionAsync(request.ReservationId, engine.ReleaseAsync, (state, balances) =>
         {
@@ -36,6 +48,7 @@ internal sealed class QuotaGrpcService(QuotaEngine engine, IOptions<QuotaOptions
             return response;
         }, context);
 
+    /// <inheritdoc />
     public override Task<GetBalanceResponse> GetBalance(GetBalanceRequest request, ServerCallContext context) =>
         RunAsync(async () =>
         {
@@ -43,6 +56,7 @@ internal sealed class QuotaGrpcService(QuotaEngine engine, IOptions<QuotaOptions
             return (await engine.GetBalanceAsync(request.BucketId, request.RuleSet, context.CancellationToken)).ToGetBalanceResponse();
         });
 
+    /// <inheritdoc />
     public override Task<SetAllocationResponse> SetAllocation(SetAllocationRequest request, ServerCallContext context) =>
         RunAsync(async () =>
         {
@@ -61,6 +75,7 @@ internal sealed class QuotaGrpcService(QuotaEngine engine, IOptions<QuotaOptions
             };
         });
 
+    /// <inheritdoc />
     public override Task<ListBucketsResponse> ListBuckets(ListBucketsRequest request, ServerCallContext context) =>
         RunAsync(async () =>
         {
@@ -69,6 +84,7 @@ internal sealed class QuotaGrpcService(QuotaEngine engine, IOptions<QuotaOptions
             return response;
         });
 
+    /// <inheritdoc />
     public override Task<V1.Reservation> GetReservation(GetReservationRequest request, ServerCallContext context) =>
         RunAsync(async () =>
         {
@@ -76,6 +92,7 @@ internal sealed class QuotaGrpcService(QuotaEngine engine, IOptions<QuotaOptions
             return (await engine.GetReservationAsync(request.ReservationId, context.CancellationToken)).ToProto();
         });
 
+    /// <inheritdoc />
     public override Task<CheckConsistencyResponse> CheckConsistency(CheckConsistencyRequest request, ServerCallContext context) =>
         RunAsync(async () =>
         {

@@ -89,51 +89,75 @@ internal sealed partial class LedgerWriter(NpgsqlDataSource dataSource, IOptions
         }
     }
 
+    /// <summary>
+    /// One transaction, two round trips: a batch of statements (fence read under a shared lock, the inserts whose
+    /// epoch equals the fence, the transitions, then the resulting rows), then COMMIT.
+    /// </summary>
     private async Task WriteAsync(List<Operation> batch, CancellationToken cancellationToken)
     {
+        var inserts = batch.OfType<Insert>().ToList();
+        var transitions = batch.OfType<Transition>().ToList();
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        var fence = await Ledger.ReadFenceAsync(connection, transaction, share: true, cancellationToken);
-
-        var stale = new List<Insert>();
-        var inserts = new List<Insert>();
-        foreach (var insert in batch.OfType<Insert>())
-        {
-            (insert.Row.Epoch == fence ? inserts : stale).Add(insert);
-        }
-
+        await using var commands = new NpgsqlBatch(connection, transaction);
+        commands.BatchCommands.Add(new NpgsqlBatchCommand("SELECT epoch FROM fence WHERE id = 1 FOR SHARE"));
         if (inserts.Count > 0)
         {
-            await InsertAsync(connection, transaction, inserts, cancellationToken);
+            commands.BatchCommands.Add(InsertCommand(inserts));
         }
 
-        var transitions = batch.OfType<Transition>().ToList();
         if (transitions.Count > 0)
         {
-            await using var command = new NpgsqlCommand("""
+            var update = new NpgsqlBatchCommand("""
                 UPDATE reservations r
                 SET state = CASE WHEN t.target = 2 AND r.expires_at <= t.now THEN 4 ELSE t.target END, updated_at = t.now
                 FROM (SELECT DISTINCT ON (id) id, target, now FROM unnest($1::text[], $2::smallint[], $3::timestamptz[]) AS u(id, target, now) ORDER BY id) t
                 WHERE r.reservation_id = t.id AND r.state = 1
-                """, connection, transaction);
-            command.Parameters.Add(new NpgsqlParameter { Value = transitions.Select(t => t.Id).ToArray() });
-            command.Parameters.Add(new NpgsqlParameter { Value = transitions.Select(t => (short)t.Target).ToArray() });
-            command.Parameters.Add(new NpgsqlParameter { Value = transitions.Select(t => t.Now.UtcDateTime).ToArray() });
-            await command.ExecuteNonQueryAsync(cancellationToken);
+                """);
+            update.Parameters.Add(new NpgsqlParameter { Value = transitions.Select(t => t.Id).ToArray() });
+            update.Parameters.Add(new NpgsqlParameter { Value = transitions.Select(t => (short)t.Target).ToArray() });
+            update.Parameters.Add(new NpgsqlParameter { Value = transitions.Select(t => t.Now.UtcDateTime).ToArray() });
+            commands.BatchCommands.Add(update);
         }
 
-        var ids = inserts.Select(i => i.Row.Id).Concat(transitions.Select(t => t.Id)).Distinct().ToList();
-        var rows = ids.Count == 0 ? [] : await Ledger.FindAsync(connection, transaction, ids, cancellationToken);
-        await transaction.CommitAsync(cancellationToken);
+        // The ledger's row for every id after the changes: this batch's insert, an earlier attempt's, or a transition's result.
+        var select = new NpgsqlBatchCommand(Ledger.SelectReservations + " WHERE r.reservation_id = ANY($1) GROUP BY r.reservation_id");
+        select.Parameters.Add(new NpgsqlParameter { Value = inserts.Select(i => i.Row.Id).Concat(transitions.Select(t => t.Id)).Distinct().ToArray() });
+        commands.BatchCommands.Add(select);
 
-        foreach (var insert in stale)
+        long fence;
+        var rows = new Dictionary<string, Reservation>(StringComparer.Ordinal);
+        await using (var reader = await commands.ExecuteReaderAsync(cancellationToken))
         {
-            insert.Completion.TrySetException(new StaleEpochException(insert.Row.Epoch, fence));
+            await reader.ReadAsync(cancellationToken);
+            fence = reader.GetInt64(0);
+            while (await reader.NextResultAsync(cancellationToken))
+            {
+                if (reader.FieldCount < 10)
+                {
+                    continue;
+                }
+
+                while (await reader.ReadAsync(cancellationToken))
+                {
+                    var row = Ledger.ReadReservation(reader);
+                    rows[row.Id] = row;
+                }
+            }
         }
+
+        await transaction.CommitAsync(cancellationToken);
 
         foreach (var insert in inserts)
         {
-            insert.Completion.TrySetResult(rows[insert.Row.Id]);
+            if (insert.Row.Epoch != fence)
+            {
+                insert.Completion.TrySetException(new StaleEpochException(insert.Row.Epoch, fence));
+            }
+            else
+            {
+                insert.Completion.TrySetResult(rows[insert.Row.Id]);
+            }
         }
 
         foreach (var transition in transitions)
@@ -142,14 +166,15 @@ internal sealed partial class LedgerWriter(NpgsqlDataSource dataSource, IOptions
         }
     }
 
-    private static async Task InsertAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, List<Insert> inserts, CancellationToken cancellationToken)
+    private static NpgsqlBatchCommand InsertCommand(List<Insert> inserts)
     {
         var draws = inserts.SelectMany(i => i.Row.Draws.Select((d, ordinal) => (i.Row, d, ordinal))).ToList();
-        await using var command = new NpgsqlCommand("""
+        var command = new NpgsqlBatchCommand("""
             WITH inserted AS (
                 INSERT INTO reservations (reservation_id, token, state, outcome, fingerprint, expires_at, epoch, created_at, updated_at)
-                SELECT * , created_at FROM unnest($1::text[], $2::uuid[], $3::smallint[], $4::smallint[], $5::text[], $6::timestamptz[], $7::bigint[], $8::timestamptz[])
+                SELECT u.*, u.created_at FROM unnest($1::text[], $2::uuid[], $3::smallint[], $4::smallint[], $5::text[], $6::timestamptz[], $7::bigint[], $8::timestamptz[])
                     AS u(reservation_id, token, state, outcome, fingerprint, expires_at, epoch, created_at)
+                WHERE u.epoch = (SELECT epoch FROM fence WHERE id = 1)
                 ON CONFLICT (reservation_id) DO NOTHING
                 RETURNING reservation_id, token, state, created_at),
             draws AS (
@@ -163,7 +188,7 @@ internal sealed partial class LedgerWriter(NpgsqlDataSource dataSource, IOptions
             SELECT bucket_id, NULL, min(created_at), min(created_at) FROM draws WHERE state <> 5
             GROUP BY bucket_id ORDER BY bucket_id
             ON CONFLICT (bucket_id) DO NOTHING
-            """, connection, transaction);
+            """);
         var p = command.Parameters;
         p.Add(new NpgsqlParameter { Value = inserts.Select(i => i.Row.Id).ToArray() });
         p.Add(new NpgsqlParameter { Value = inserts.Select(i => i.Row.Token).ToArray() });
@@ -178,7 +203,7 @@ internal sealed partial class LedgerWriter(NpgsqlDataSource dataSource, IOptions
         p.Add(new NpgsqlParameter { Value = draws.Select(d => (short)(d.ordinal + 1)).ToArray() });
         p.Add(new NpgsqlParameter { Value = draws.Select(d => d.d.BucketId).ToArray() });
         p.Add(new NpgsqlParameter { Value = draws.Select(d => d.d.Tpp).ToArray() });
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        return command;
     }
 
     private abstract record Operation

@@ -1,0 +1,305 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using Diffusion.Quota.Grpc;
+using Diffusion.Quota.V1;
+using Diffusion.Testing.Grpc;
+using Diffusion.Testing.Postgres;
+using Diffusion.Testing.Redis;
+using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Diffusion.Benchmarks.Quota;
+
+/// <summary>
+/// Quota throughput and recovery: Reserve+Commit pairs per second and latency over gRPC against the transport's empty
+/// unary call measured in the same run (ratio), then the time to rebuild Redis from a ledger of N reservations.
+/// Real redis-server and PostgreSQL (fsync on), one quota replica on Kestrel h2c, clients in the same process.
+/// Args: [--seconds 10] [--concurrency 64] [--rows 1000000] [--fsync on|off] [--skip-throughput] [--skip-rebuild]
+/// </summary>
+internal sealed class QuotaBenchmark : IBenchmark
+{
+    private const string Bucket = "country/AE/2025-2027";
+
+    public string Name => "quota";
+
+    public string Description => "Reserve+Commit/s and p50/p99 vs empty unary call; Redis rebuild time from a 1M-row ledger";
+
+    public async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
+    {
+        var seconds = IntArg(args, "--seconds", 10);
+        var concurrency = IntArg(args, "--concurrency", 64);
+        var rows = IntArg(args, "--rows", 1_000_000);
+        var fsync = StringArg(args, "--fsync", "on") != "off";
+
+        await using var postgres = await PostgresServer.StartAsync(new PostgresServerOptions { Fsync = fsync }, cancellationToken);
+        await using var redis = await RedisServer.StartAsync(cancellationToken: cancellationToken);
+        Console.WriteLine($"redis-server 127.0.0.1:{redis.Port}, PostgreSQL 15 127.0.0.1:{postgres.Port} (fsync {(fsync ? "on" : "off")}), {Environment.ProcessorCount} cores");
+
+        if (!args.Contains("--skip-throughput"))
+        {
+            await ThroughputAsync(redis, postgres, seconds, concurrency, cancellationToken);
+        }
+
+        if (!args.Contains("--skip-rebuild"))
+        {
+            await RebuildAsync(redis, postgres, rows, cancellationToken);
+        }
+
+        return 0;
+    }
+
+    private static async Task ThroughputAsync(RedisServer redis, PostgresServer postgres, int seconds, int concurrency, CancellationToken cancellationToken)
+    {
+        var ledger = await postgres.CreateDatabaseAsync(cancellationToken: cancellationToken);
+        await using var server = await StartQuotaAsync(redis, ledger, "bench:", null);
+        var quota = new QuotaService.QuotaServiceClient(server.Channel);
+        var invoker = server.Channel.CreateCallInvoker();
+        await quota.SetAllocationAsync(new SetAllocationRequest { BucketId = Bucket, Cap = (1L << 53) - 1, Reason = "benchmark", Actor = "bench" }, cancellationToken: cancellationToken);
+
+        var next = 0L;
+        Func<Task> empty = () => invoker.AsyncUnaryCall(EmptyService.Call, null, default, new Empty()).ResponseAsync;
+        Func<Task> reserveCommit = async () =>
+        {
+            var id = "b" + Interlocked.Increment(ref next).ToString(CultureInfo.InvariantCulture);
+            var answer = await quota.ReserveAsync(new ReserveRequest { ReservationId = id, Draws = { new Draw { BucketId = Bucket, Tpp = 15_832 } } });
+            if (answer.Outcome != ReserveOutcome.Reserved)
+            {
+                throw new InvalidOperationException($"unexpected {answer.Outcome}");
+            }
+
+            await quota.CommitAsync(new CommitRequest { ReservationId = id });
+        };
+
+        Console.WriteLine($"warm-up 3 s each, then {seconds} s per measurement, {concurrency} concurrent callers");
+        await MeasureAsync(empty, concurrency, TimeSpan.FromSeconds(3), cancellationToken);
+        await MeasureAsync(reserveCommit, concurrency, TimeSpan.FromSeconds(3), cancellationToken);
+
+        var baseline1 = await MeasureAsync(empty, concurrency, TimeSpan.FromSeconds(seconds), cancellationToken);
+        var pairs = await MeasureAsync(reserveCommit, concurrency, TimeSpan.FromSeconds(seconds), cancellationToken);
+        var baseline2 = await MeasureAsync(empty, concurrency, TimeSpan.FromSeconds(seconds), cancellationToken);
+        var baseline = (baseline1.PerSecond + baseline2.PerSecond) / 2;
+
+        Console.WriteLine();
+        Console.WriteLine("| measurement | ops/s | p50 ms | p99 ms | ratio to empty call |");
+        Console.WriteLine("|---|---:|---:|---:|---:|");
+        Print("empty unary call (before)", baseline1, baseline);
+        Print("Reserve+Commit pair (2 RPCs, 2 ledger writes)", pairs, baseline);
+        Print("empty unary call (after)", baseline2, baseline);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"RPC-for-RPC: {2 * pairs.PerSecond:F0} quota RPCs/s = {2 * pairs.PerSecond / baseline:F2}x the empty call"));
+
+        var consistency = await quota.CheckConsistencyAsync(new CheckConsistencyRequest(), cancellationToken: cancellationToken);
+        Console.WriteLine($"consistency after the load: {(consistency.Consistent ? "consistent" : string.Join("; ", consistency.Discrepancies))}");
+    }
+
+    private static async Task RebuildAsync(RedisServer redis, PostgresServer postgres, int rows, CancellationToken cancellationToken)
+    {
+        var ledger = await postgres.CreateDatabaseAsync(cancellationToken: cancellationToken);
+        var captured = new ConcurrentQueue<string>();
+        await using var server = await StartQuotaAsync(redis, ledger, "rebuild:", captured);
+        var quota = new QuotaService.QuotaServiceClient(server.Channel);
+
+        // 1,000 buckets; every 10th reservation pending (its record and expiry index are rebuilt too), the rest committed.
+        var load = Stopwatch.StartNew();
+        var (committed, pending) = await BulkLoadAsync(ledger, rows, cancellationToken);
+        Console.WriteLine();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"ledger bulk-loaded with COPY: {rows:N0} reservations ({pending:N0} pending) in {load.Elapsed.TotalSeconds:F1} s"));
+
+        await redis.RestartAsync(keepData: false, cancellationToken);
+        var watch = Stopwatch.StartNew();
+        GetBalanceResponse? balance = null;
+        while (balance is null)
+        {
+            try
+            {
+                balance = await quota.GetBalanceAsync(new GetBalanceRequest { BucketId = "lpp/c0/2026" }, deadline: DateTime.UtcNow.AddSeconds(30), cancellationToken: cancellationToken);
+            }
+            catch (RpcException e) when (e.StatusCode == StatusCode.Unavailable && watch.Elapsed < TimeSpan.FromMinutes(10))
+            {
+                await Task.Delay(20, cancellationToken);
+            }
+        }
+
+        var wall = watch.Elapsed;
+        var consistency = await quota.CheckConsistencyAsync(new CheckConsistencyRequest(), cancellationToken: cancellationToken);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"Redis restarted empty -> first answer after rebuild: {wall.TotalSeconds:F2} s (wall, includes reconnect)"));
+        foreach (var line in captured)
+        {
+            Console.WriteLine("  service log: " + line);
+        }
+
+        Console.WriteLine($"  bucket lpp/c0/2026 after rebuild: committed {balance.Committed}, pending {balance.Pending} (expected {committed}, {pending})");
+        Console.WriteLine($"  consistency: {(consistency.Consistent ? "consistent" : "DIFFERENCES " + consistency.Discrepancies.Count)} over {consistency.BucketsChecked} buckets");
+    }
+
+    private static async Task<(long Committed, long Pending)> BulkLoadAsync(string ledger, int rows, CancellationToken cancellationToken)
+    {
+        await using var connection = new NpgsqlConnection(ledger);
+        await connection.OpenAsync(cancellationToken);
+        var now = DateTime.UtcNow;
+        var epoch = 0L;
+        await using (var command = new NpgsqlCommand("SELECT epoch FROM fence", connection))
+        {
+            epoch = (long)(await command.ExecuteScalarAsync(cancellationToken))!;
+        }
+
+        long committed = 0, pending = 0;
+        await using (var writer = await connection.BeginBinaryImportAsync(
+            "COPY reservations (reservation_id, token, state, outcome, fingerprint, expires_at, epoch, created_at, updated_at) FROM STDIN (FORMAT BINARY)", cancellationToken))
+        {
+            for (var i = 0; i < rows; i++)
+            {
+                var state = (short)(i % 10 == 0 ? 1 : 2);
+                await writer.StartRowAsync(cancellationToken);
+                await writer.WriteAsync("bulk-" + i.ToString(CultureInfo.InvariantCulture), NpgsqlDbType.Text, cancellationToken);
+                await writer.WriteAsync(Guid.NewGuid(), NpgsqlDbType.Uuid, cancellationToken);
+                await writer.WriteAsync(state, NpgsqlDbType.Smallint, cancellationToken);
+                await writer.WriteAsync((short)1, NpgsqlDbType.Smallint, cancellationToken);
+                await writer.WriteAsync(BucketOf(i) + "=1000", NpgsqlDbType.Text, cancellationToken);
+                await writer.WriteAsync(now.AddDays(1), NpgsqlDbType.TimestampTz, cancellationToken);
+                await writer.WriteAsync(epoch, NpgsqlDbType.Bigint, cancellationToken);
+                await writer.WriteAsync(now, NpgsqlDbType.TimestampTz, cancellationToken);
+                await writer.WriteAsync(now, NpgsqlDbType.TimestampTz, cancellationToken);
+                if (i % 1000 == 0)
+                {
+                    if (state == 1)
+                    {
+                        pending += 1000;
+                    }
+                    else
+                    {
+                        committed += 1000;
+                    }
+                }
+            }
+
+            await writer.CompleteAsync(cancellationToken);
+        }
+
+        await using (var writer = await connection.BeginBinaryImportAsync(
+            "COPY reservation_draws (reservation_id, ordinal, bucket_id, tpp) FROM STDIN (FORMAT BINARY)", cancellationToken))
+        {
+            for (var i = 0; i < rows; i++)
+            {
+                await writer.StartRowAsync(cancellationToken);
+                await writer.WriteAsync("bulk-" + i.ToString(CultureInfo.InvariantCulture), NpgsqlDbType.Text, cancellationToken);
+                await writer.WriteAsync((short)1, NpgsqlDbType.Smallint, cancellationToken);
+                await writer.WriteAsync(BucketOf(i), NpgsqlDbType.Text, cancellationToken);
+                await writer.WriteAsync(1000L, NpgsqlDbType.Bigint, cancellationToken);
+            }
+
+            await writer.CompleteAsync(cancellationToken);
+        }
+
+        await using (var analyze = new NpgsqlCommand("ANALYZE reservations; ANALYZE reservation_draws", connection))
+        {
+            await analyze.ExecuteNonQueryAsync(cancellationToken);
+        }
+
+        // Bucket lpp/c0/2026 holds reservations 0, 1000, 2000, ...: every 10th of those is pending.
+        return (committed, pending);
+    }
+
+    private static string BucketOf(int i) => "lpp/c" + (i % 1000).ToString(CultureInfo.InvariantCulture) + "/2026";
+
+    private static Task<GrpcTestServer> StartQuotaAsync(RedisServer redis, string ledger, string prefix, ConcurrentQueue<string>? captured) =>
+        GrpcTestServer.StartAsync(
+            builder =>
+            {
+                builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+                {
+                    ["ConnectionStrings:redis"] = redis.ConnectionString,
+                    ["ConnectionStrings:ledger"] = ledger,
+                    ["Quota:RedisKeyPrefix"] = prefix,
+                    ["Quota:DefaultRuleSet"] = "aid-2026",
+                });
+                builder.Logging.ClearProviders();
+                if (captured is not null)
+                {
+                    builder.Logging.AddProvider(new CaptureLoggerProvider(captured));
+                }
+
+                builder.AddQuotaServices();
+            },
+            app =>
+            {
+                app.MapGrpcService<QuotaGrpcService>();
+                app.MapGrpcService<EmptyService>();
+            });
+
+    private static async Task<Measurement> MeasureAsync(Func<Task> operation, int concurrency, TimeSpan duration, CancellationToken cancellationToken)
+    {
+        var latencies = new List<long>[concurrency];
+        var stop = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(worker => Task.Run(async () =>
+        {
+            var mine = latencies[worker] = new List<long>(1 << 16);
+            while (stop.Elapsed < duration && !cancellationToken.IsCancellationRequested)
+            {
+                var start = Stopwatch.GetTimestamp();
+                await operation();
+                mine.Add(Stopwatch.GetTimestamp() - start);
+            }
+        }, cancellationToken)));
+        var elapsed = stop.Elapsed;
+        var all = latencies.SelectMany(l => l).Order().ToArray();
+        return new Measurement(
+            all.Length / elapsed.TotalSeconds,
+            Percentile(all, 0.50),
+            Percentile(all, 0.99));
+    }
+
+    private static double Percentile(long[] sorted, double p) =>
+        sorted.Length == 0 ? 0 : sorted[Math.Min(sorted.Length - 1, (int)(p * sorted.Length))] * 1000.0 / Stopwatch.Frequency;
+
+    private static void Print(string name, Measurement m, double baseline) =>
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"| {name} | {m.PerSecond:F0} | {m.P50Ms:F2} | {m.P99Ms:F2} | {m.PerSecond / baseline:F2}x |"));
+
+    private static int IntArg(string[] args, string name, int fallback)
+    {
+        var i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1], CultureInfo.InvariantCulture) : fallback;
+    }
+
+    private static string StringArg(string[] args, string name, string fallback)
+    {
+        var i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
+    }
+
+    private sealed record Measurement(double PerSecond, double P50Ms, double P99Ms);
+
+    private sealed class CaptureLoggerProvider(ConcurrentQueue<string> lines) : ILoggerProvider
+    {
+        public ILogger CreateLogger(string categoryName) => new CaptureLogger(categoryName, lines);
+
+        public void Dispose()
+        {
+        }
+
+        private sealed class CaptureLogger(string category, ConcurrentQueue<string> lines) : ILogger
+        {
+            public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+            public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Information && category.Contains("RecoveryCoordinator", StringComparison.Ordinal);
+
+            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+            {
+                if (IsEnabled(logLevel))
+                {
+                    lines.Enqueue(formatter(state, exception));
+                }
+            }
+        }
+    }
+}

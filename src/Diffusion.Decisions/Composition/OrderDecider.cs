@@ -65,13 +65,13 @@ internal sealed partial class OrderDecider(
 
             if (!reserve)
             {
-                var short_ = await ShortBucketsByBalanceAsync(decision.Draws, cancellationToken).ConfigureAwait(false);
-                if (short_.Count == 0)
+                var shortBuckets = await ShortBucketsByBalanceAsync(ruleSet.Id, decision.Draws, cancellationToken).ConfigureAwait(false);
+                if (shortBuckets.Count == 0)
                 {
                     return Answer(order, ruleSet.Id, decision, lines, allocations, null, null);
                 }
 
-                allocations = Exhaust(allocations, decision.Draws, short_);
+                allocations = Exhaust(allocations, decision.Draws, shortBuckets);
                 continue;
             }
 
@@ -217,13 +217,13 @@ internal sealed partial class OrderDecider(
         return await downstream.CallAsync("quota", o => quota.ReserveAsync(request, o), cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<HashSet<string>> ShortBucketsByBalanceAsync(IReadOnlyList<PlannedDraw> draws, CancellationToken cancellationToken)
+    private async Task<HashSet<string>> ShortBucketsByBalanceAsync(string ruleSet, IReadOnlyList<PlannedDraw> draws, CancellationToken cancellationToken)
     {
         var balances = await Task.WhenAll(draws.Select(async d =>
         {
             try
             {
-                var balance = await downstream.CallAsync("quota", o => quota.GetBalanceAsync(new GetBalanceRequest { BucketId = d.BucketId }, o), cancellationToken).ConfigureAwait(false);
+                var balance = await downstream.CallAsync("quota", o => quota.GetBalanceAsync(new GetBalanceRequest { BucketId = d.BucketId, RuleSet = ruleSet }, o), cancellationToken).ConfigureAwait(false);
                 return (d.BucketId, Short: balance.Available < d.Tpp);
             }
             catch (RpcException e) when (e.StatusCode == StatusCode.NotFound)

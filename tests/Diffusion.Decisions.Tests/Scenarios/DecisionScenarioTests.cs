@@ -140,6 +140,11 @@ public sealed class DecisionScenarioTests(DiffusionStack stack)
         Assert.Contains(third.Reasons, r => r.Code == "COUNTRY_ALLOCATION.EXHAUSTED");
         var balance = await stack.QuotaClient.GetBalanceAsync(new GetBalanceRequest { BucketId = bucket });
         Assert.Equal(0, balance.Available);
+        var dryRun = Order("ke-dry", "KE", server.Clone());
+        dryRun.DryRun = true;
+        var seen = await Client.DecideAsync(dryRun);
+        Assert.Equal(DecisionOutcome.PresumptionOfDenial, seen.Outcome);
+        Assert.False(seen.AllocationAvailable);
 
         await Client.CancelAsync(new CancelRequest { OrderId = $"ke1-{run}" });
         var afterCancel = await stack.QuotaClient.GetBalanceAsync(new GetBalanceRequest { BucketId = bucket });

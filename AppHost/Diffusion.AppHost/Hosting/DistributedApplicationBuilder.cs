@@ -21,7 +21,7 @@ public sealed class DistributedApplicationBuilder
     /// <summary>Resources in declaration order.</summary>
     public IReadOnlyList<Resource> Resources => _resources;
 
-    /// <summary>A Redis server (redis-server, append-only file under the data directory).</summary>
+    /// <summary>A Redis server (redis-server, no persistence: the quota ledger in PostgreSQL is the record).</summary>
     public ResourceBuilder<RedisResource> AddRedis(string name) => Add(new RedisResource(name));
 
     /// <summary>A PostgreSQL server (data under the data directory, run as the unprivileged user "postgres").</summary>

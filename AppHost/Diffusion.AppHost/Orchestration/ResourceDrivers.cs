@@ -41,7 +41,12 @@ internal abstract class ResourceDriver(Resource resource, OrchestrationContext c
     };
 }
 
-/// <summary>redis-server with an append-only file under {data}/redis.</summary>
+/// <summary>
+/// redis-server without persistence (no RDB snapshot, no append-only file). Redis is the quota service's
+/// concurrency gate, not its record: PostgreSQL's ledger is. Quota rebuilds Redis from the ledger when it finds it
+/// empty; a Redis restored from an older snapshot or a truncated AOF would look alive but count less than the
+/// ledger, and could then grant beyond a cap. So a restarted Redis must come back empty.
+/// </summary>
 internal sealed class RedisDriver(RedisResource redis, OrchestrationContext context) : ResourceDriver(redis, context)
 {
     private string? _binary;
@@ -61,7 +66,7 @@ internal sealed class RedisDriver(RedisResource redis, OrchestrationContext cont
     public override ProcessSpec Spec(int replica) => new(
         _binary!,
         ["--port", redis.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1",
-         "--dir", DataDirectory, "--appendonly", "yes", "--save", "", "--daemonize", "no", "--protected-mode", "yes"],
+         "--dir", DataDirectory, "--appendonly", "no", "--save", "", "--daemonize", "no", "--protected-mode", "yes"],
         DataDirectory,
         new Dictionary<string, string>());
 

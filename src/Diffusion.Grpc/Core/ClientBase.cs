@@ -3,9 +3,9 @@ namespace Grpc.Core;
 /// <summary>Base of generated clients.</summary>
 public abstract class ClientBase
 {
-    /// <summary>For mocking frameworks only: there is no invoker.</summary>
+    /// <summary>For test doubles that override the calls: every call not overridden fails with FAILED_PRECONDITION.</summary>
     protected ClientBase()
-        : this(new UnimplementedCallInvoker())
+        : this(new ChannellessCallInvoker())
     {
     }
 

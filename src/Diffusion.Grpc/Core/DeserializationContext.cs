@@ -9,8 +9,8 @@ public abstract class DeserializationContext
     public abstract int PayloadLength { get; }
 
     /// <summary>The payload copied into a new array.</summary>
-    public virtual byte[] PayloadAsNewBuffer() => throw new NotImplementedException();
+    public abstract byte[] PayloadAsNewBuffer();
 
     /// <summary>The payload without copying; valid only during the deserializer call.</summary>
-    public virtual ReadOnlySequence<byte> PayloadAsReadOnlySequence() => throw new NotImplementedException();
+    public abstract ReadOnlySequence<byte> PayloadAsReadOnlySequence();
 }

@@ -4,14 +4,14 @@ using System.Text.Json.Serialization;
 
 namespace Diffusion.Rules.ModelWeights;
 
-/// <summary>Reads rule-file numbers such as <c>1e26</c> as exact whole <see cref="TrainingOperations"/>.</summary>
+/// <summary>Reads rule-file numbers in exponent form (<c>2.5e21</c>) as exact whole <see cref="TrainingOperations"/>.</summary>
 internal sealed class TrainingOperationsJsonConverter : JsonConverter<TrainingOperations>
 {
     public override TrainingOperations Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
     {
         if (reader.TokenType != JsonTokenType.Number || !reader.TryGetDecimal(out var value))
         {
-            throw new JsonException("expected a number of training operations (e.g. 1e26)");
+            throw new JsonException("expected a number of training operations (a JSON number, exponent form allowed)");
         }
 
         if (value < 0 || decimal.Truncate(value) != value)

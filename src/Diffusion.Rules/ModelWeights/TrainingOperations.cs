@@ -7,10 +7,10 @@ namespace Diffusion.Rules.ModelWeights;
 /// pre-training and every later training step, not data collection.
 /// </summary>
 /// <remarks>
-/// Carried as an integral <see cref="decimal"/> so that every comparison and sum at the thresholds (10^26,
-/// 2.5 x 10^25, 25% of a base model) is exact. Values arrive from the wire as <see cref="double"/>; they are read by
+/// Carried as an integral <see cref="decimal"/> so that every comparison and sum at the thresholds (the rule data's
+/// training-operations threshold, the derived-model floor and share) is exact. Values arrive from the wire as <see cref="double"/>; they are read by
 /// <see cref="TryFromDouble"/> with this rule: take the shortest decimal that round-trips to the double (what the
-/// sender wrote: <c>1e26</c> is exactly 10^26, the largest double below it is 9.999999999999999 x 10^25), then drop
+/// sender wrote: <c>1e21</c> is exactly 10^21, the largest double below it stays below it), then drop
 /// any fraction (operations are counted whole; truncation keeps "below an integral threshold" true).
 /// A plain <c>(decimal)double</c> cast is not used: it rounds to 15 significant digits, which turns the largest
 /// double below 10^26 into 10^26 (a false positive).
@@ -118,7 +118,7 @@ public readonly record struct TrainingOperations : IComparable<TrainingOperation
 
     public static bool operator >=(TrainingOperations left, TrainingOperations right) => left.Value >= right.Value;
 
-    /// <summary>Scientific notation with every significant digit, e.g. <c>1.0E+026</c> → "1e26".</summary>
+    /// <summary>Scientific notation with every significant digit, e.g. <c>1.0E+021</c> → "1e21".</summary>
     public override string ToString() => Format(Value);
 
     internal static string Format(decimal value)

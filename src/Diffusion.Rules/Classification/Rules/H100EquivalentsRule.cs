@@ -1,6 +1,6 @@
 namespace Diffusion.Rules.Classification.Rules;
 
-/// <summary>Expresses TPP in H100-equivalents: TPP / the H100's TPP (15,832 [C], from rule data).</summary>
+/// <summary>Expresses TPP in H100-equivalents: TPP / the H100's TPP, read from the classification rule data with its citation.</summary>
 public sealed class H100EquivalentsRule : IClassificationRule<ChipClassificationContext>
 {
     /// <inheritdoc />

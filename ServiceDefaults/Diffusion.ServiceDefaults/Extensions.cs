@@ -1,16 +1,20 @@
-using Diffusion.ServiceDefaults.Telemetry;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Logging;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
 
 namespace Microsoft.Extensions.Hosting;
 
 /// <summary>
-/// The defaults every Diffusion service starts with, in the shape of .NET Aspire's ServiceDefaults:
-/// OpenTelemetry (traces, metrics, logs; OTLP export when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set),
-/// health checks (<c>/health</c>, <c>/alive</c>) and Kestrel endpoints that speak HTTP/2 cleartext for gRPC.
+/// The defaults every Diffusion service starts with, as in .NET Aspire's ServiceDefaults template: OpenTelemetry
+/// (traces, metrics, logs; OTLP export when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set), service discovery for every
+/// HttpClient and gRPC client, health checks (<c>/health</c>, <c>/alive</c>), and the gRPC server with the standard
+/// <c>grpc.health.v1.Health</c> service and server reflection.
 /// </summary>
 public static class ServiceDefaultsExtensions
 {
@@ -23,9 +27,12 @@ public static class ServiceDefaultsExtensions
     /// <summary>Tag of the health checks that say the process is alive (as opposed to ready).</summary>
     public const string LiveTag = "live";
 
+    /// <summary>Path prefix of the gRPC health service; its probes are kept out of traces like the HTTP ones.</summary>
+    private const string GrpcHealthPathPrefix = "/grpc.health.v1.Health";
+
     /// <summary>
-    /// Adds telemetry, health checks, h2c Kestrel defaults, the gRPC server (Diffusion.Grpc) and the standard
-    /// grpc.health.v1.Health service driven by the same health checks.
+    /// Adds telemetry, health checks, service discovery (for every HttpClient, so <c>AddGrpcClient</c> resolves
+    /// <c>http://_grpc.quota</c> from <c>services__quota__grpc__0</c>), the gRPC server, its health service and reflection.
     /// </summary>
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder)
         where TBuilder : IHostApplicationBuilder
@@ -33,21 +40,46 @@ public static class ServiceDefaultsExtensions
         ArgumentNullException.ThrowIfNull(builder);
         builder.ConfigureOpenTelemetry();
         builder.AddDefaultHealthChecks();
-        builder.ConfigureHttp2Cleartext();
+
+        builder.Services.AddServiceDiscovery();
+        builder.Services.ConfigureHttpClientDefaults(http => http.AddServiceDiscovery());
+
         builder.Services.AddGrpc();
         builder.Services.AddGrpcHealthChecks();
+        builder.Services.AddGrpcReflection();
         return builder;
     }
 
     /// <summary>
-    /// Traces, metrics and logs through providers built and owned by this project (OpenTelemetry.Extensions.Hosting
-    /// is not available here): see <see cref="TelemetryProviders"/>.
+    /// OpenTelemetry logs, metrics (ASP.NET Core, HttpClient, runtime, and every "Diffusion.*" meter) and traces
+    /// (ASP.NET Core server spans with grpc-dotnet's rpc attributes, HttpClient and gRPC client spans, and every
+    /// "Diffusion.*" source). Health probes are left out of traces: the AppHost polls them every few seconds.
     /// </summary>
     public static TBuilder ConfigureOpenTelemetry<TBuilder>(this TBuilder builder)
         where TBuilder : IHostApplicationBuilder
     {
         ArgumentNullException.ThrowIfNull(builder);
-        TelemetryProviders.Register(builder);
+        builder.Logging.AddOpenTelemetry(logging =>
+        {
+            logging.IncludeFormattedMessage = true;
+            logging.IncludeScopes = true;
+        });
+
+        builder.Services.AddOpenTelemetry()
+            .WithMetrics(metrics => metrics
+                .AddAspNetCoreInstrumentation()
+                .AddHttpClientInstrumentation()
+                .AddRuntimeInstrumentation()
+                .AddMeter("Diffusion.*"))
+            .WithTracing(tracing => tracing
+                .AddSource(builder.Environment.ApplicationName)
+                .AddSource("Diffusion.*")
+                .AddAspNetCoreInstrumentation(aspnet => aspnet.Filter = context => !IsHealthProbe(context.Request.Path))
+                .AddGrpcClientInstrumentation()
+                .AddHttpClientInstrumentation(http => http.FilterHttpRequestMessage = request =>
+                    request.RequestUri is not { } uri || !IsHealthProbe(uri.AbsolutePath)));
+
+        builder.AddOpenTelemetryExporters();
         return builder;
     }
 
@@ -62,22 +94,10 @@ public static class ServiceDefaultsExtensions
     }
 
     /// <summary>
-    /// Every Kestrel endpoint speaks HTTP/2 only. Without TLS there is no ALPN, and an endpoint set to
-    /// Http1AndHttp2 silently serves HTTP/1.1 only, which gRPC clients cannot use (PLATFORM.md).
-    /// </summary>
-    public static TBuilder ConfigureHttp2Cleartext<TBuilder>(this TBuilder builder)
-        where TBuilder : IHostApplicationBuilder
-    {
-        ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.Configure<KestrelServerOptions>(options =>
-            options.ConfigureEndpointDefaults(listen => listen.Protocols = HttpProtocols.Http2));
-        return builder;
-    }
-
-    /// <summary>
-    /// Maps <c>/health</c> (all checks: ready to serve), <c>/alive</c> (checks tagged "live") and the gRPC health
-    /// service <c>grpc.health.v1.Health</c> (Check, Watch), in every environment: the AppHost and orchestrators probe
-    /// them in Production too. A service must not map the gRPC health service again.
+    /// Maps <c>/health</c> (all checks: ready to serve), <c>/alive</c> (checks tagged "live"), the gRPC health service
+    /// <c>grpc.health.v1.Health</c> and gRPC server reflection, in every environment: the AppHost and orchestrators
+    /// probe health in Production too, and reflection lets grpcurl-style tools and other teams discover the services.
+    /// A service must not map them again.
     /// </summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
@@ -88,6 +108,22 @@ public static class ServiceDefaultsExtensions
             Predicate = registration => registration.Tags.Contains(LiveTag),
         });
         app.MapGrpcHealthChecksService();
+        app.MapGrpcReflectionService();
         return app;
     }
+
+    private static TBuilder AddOpenTelemetryExporters<TBuilder>(this TBuilder builder)
+        where TBuilder : IHostApplicationBuilder
+    {
+        if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+        {
+            builder.Services.AddOpenTelemetry().UseOtlpExporter();
+        }
+        return builder;
+    }
+
+    private static bool IsHealthProbe(PathString path) =>
+        path.StartsWithSegments(HealthEndpointPath, StringComparison.Ordinal)
+        || path.StartsWithSegments(AliveEndpointPath, StringComparison.Ordinal)
+        || path.StartsWithSegments(GrpcHealthPathPrefix, StringComparison.Ordinal);
 }

@@ -13,7 +13,7 @@ internal sealed class CliContext(IAnsiConsole console, TextWriter output, Endpoi
     /// <summary>Global: the address of the service the command talks to.</summary>
     public static readonly Option<string?> Endpoint = new("--endpoint")
     {
-        Description = "Address of the service this command calls, e.g. http://127.0.0.1:5001 (default: services__<name>__grpc__0, then .diffusion/endpoints.json)",
+        Description = "Address of the service this command calls, e.g. http://127.0.0.1:5100 (default: services__<name>__grpc__0, then the AppHost's fixed port: decisions 5100, classification 5101, quota 5102)",
         Recursive = true,
     };
 
@@ -39,9 +39,16 @@ internal sealed class CliContext(IAnsiConsole console, TextWriter output, Endpoi
 
     public TextWriter Output { get; } = output;
 
+    /// <summary>The address the last channel was opened to, and where that address came from (for error messages).</summary>
+    public (Uri Address, string Source)? LastEndpoint { get; private set; }
+
     /// <summary>A channel to <paramref name="service"/> ("decisions", "classification", "quota"...).</summary>
-    public ChannelBase Channel(string service, ParseResult parse) =>
-        GrpcChannel.ForAddress(endpoints.Resolve(service, parse.GetValue(Endpoint)));
+    public ChannelBase Channel(string service, ParseResult parse)
+    {
+        var endpoint = endpoints.Resolve(service, parse.GetValue(Endpoint));
+        LastEndpoint = endpoint;
+        return GrpcChannel.ForAddress(endpoint.Address);
+    }
 
     /// <summary>Call options with the deadline from --timeout.</summary>
     public static CallOptions Call(ParseResult parse, CancellationToken cancellationToken) =>
@@ -102,6 +109,12 @@ internal static class CliApp
         catch (RpcException e)
         {
             await error.WriteLineAsync($"diffusion: {e.StatusCode}: {e.Status.Detail}").ConfigureAwait(false);
+            if (e.StatusCode == StatusCode.Unavailable && context.LastEndpoint is { } endpoint)
+            {
+                await error.WriteLineAsync(
+                    $"diffusion: nothing answered at {endpoint.Address} ({endpoint.Source}); start the system with "
+                    + "`dotnet run --project AppHost/Diffusion.AppHost`, or pass --endpoint").ConfigureAwait(false);
+            }
             return 1;
         }
     }

@@ -1,67 +1,49 @@
-using System.Text.Json;
 using Microsoft.Extensions.Configuration;
 
 namespace Diffusion.Cli;
 
 /// <summary>
 /// Where each service listens, found the way the services find each other: <c>--endpoint</c>, else the Aspire
-/// convention <c>services__&lt;name&gt;__grpc__0</c> (environment or configuration), else the file the AppHost writes
-/// when it starts, <c>.diffusion/endpoints.json</c> in the current directory or a parent
-/// (<c>{ "decisions": "http://127.0.0.1:5001", "quota": "..." }</c>).
+/// convention <c>services__&lt;name&gt;__grpc__0</c> (environment or configuration), else the fixed loopback port the
+/// AppHost gives that service (<see cref="DefaultPorts"/>).
 /// </summary>
-internal sealed class Endpoints(IConfiguration configuration, string workingDirectory)
+internal sealed class Endpoints(IConfiguration configuration)
 {
-    /// <summary>The file the AppHost writes, relative to the repository root.</summary>
-    public const string FileName = ".diffusion/endpoints.json";
+    /// <summary>
+    /// The gRPC ports the AppHost fixes on 127.0.0.1, so the CLI, load tests and other systems can rely on them
+    /// (AppHost/Diffusion.AppHost/ServicePorts.cs keeps the same table).
+    /// </summary>
+    public static readonly IReadOnlyDictionary<string, int> DefaultPorts = new Dictionary<string, int>(StringComparer.Ordinal)
+    {
+        ["decisions"] = 5100,
+        ["classification"] = 5101,
+        ["quota"] = 5102,
+        ["modelweights"] = 5103,
+        ["endusers"] = 5104,
+    };
 
-    /// <summary>Endpoints from the process environment and the current directory.</summary>
-    public static Endpoints FromEnvironment() =>
-        new(new ConfigurationBuilder().AddEnvironmentVariables().Build(), Directory.GetCurrentDirectory());
+    /// <summary>Endpoints from the process environment.</summary>
+    public static Endpoints FromEnvironment() => new(new ConfigurationBuilder().AddEnvironmentVariables().Build());
 
-    /// <summary>The address of <paramref name="service"/>; <paramref name="explicitEndpoint"/> wins when given.</summary>
-    /// <exception cref="CliException">Nowhere says where the service is.</exception>
-    public Uri Resolve(string service, string? explicitEndpoint)
+    /// <summary>The address of <paramref name="service"/> and where it came from; <paramref name="explicitEndpoint"/> wins when given.</summary>
+    /// <exception cref="CliException">The address given is not an http(s) URL, or the service has no default port.</exception>
+    public (Uri Address, string Source) Resolve(string service, string? explicitEndpoint)
     {
         if (!string.IsNullOrWhiteSpace(explicitEndpoint))
         {
-            return Parse(explicitEndpoint, "--endpoint");
+            return (Parse(explicitEndpoint, "--endpoint"), "--endpoint");
         }
 
-        foreach (var scheme in new[] { "grpc", "http" })
+        var setting = $"services__{service}__grpc__0";
+        var configured = configuration[$"services:{service}:grpc:0"];
+        if (!string.IsNullOrWhiteSpace(configured))
         {
-            var configured = configuration[$"services:{service}:{scheme}:0"];
-            if (!string.IsNullOrWhiteSpace(configured))
-            {
-                return Parse(configured, $"services__{service}__{scheme}__0");
-            }
+            return (Parse(configured, setting), setting);
         }
 
-        if (FindFile() is { } file)
-        {
-            using var json = JsonDocument.Parse(File.ReadAllText(file));
-            if (json.RootElement.TryGetProperty(service, out var address) && address.GetString() is { Length: > 0 } text)
-            {
-                return Parse(text, $"{file} \"{service}\"");
-            }
-        }
-
-        throw new CliException(
-            $"no endpoint for the {service} service: pass --endpoint http://127.0.0.1:<port>, set services__{service}__grpc__0, "
-            + $"or start the AppHost (dotnet run --project AppHost/Diffusion.AppHost), which writes {FileName}");
-    }
-
-    private string? FindFile()
-    {
-        for (var dir = new DirectoryInfo(workingDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, FileName);
-            if (File.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-
-        return null;
+        return DefaultPorts.TryGetValue(service, out var port)
+            ? (new Uri($"http://127.0.0.1:{port}"), "the AppHost's default port")
+            : throw new CliException($"no endpoint for the {service} service: pass --endpoint http://127.0.0.1:<port> or set {setting}");
     }
 
     private static Uri Parse(string text, string source) =>

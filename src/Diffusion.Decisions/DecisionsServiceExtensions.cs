@@ -24,10 +24,10 @@ public static class DecisionsServiceExtensions
             .ValidateOnStart();
         builder.Services.AddGrpc();
         builder.Services.AddDiffusionRules(builder.Configuration);
-        builder.AddGrpcClient<ClassificationService.ClassificationServiceClient>("classification");
-        builder.AddGrpcClient<ModelWeightsService.ModelWeightsServiceClient>("modelweights");
-        builder.AddGrpcClient<EndUserService.EndUserServiceClient>("endusers");
-        builder.AddGrpcClient<QuotaService.QuotaServiceClient>("quota");
+        builder.AddGrpcServiceClient<ClassificationService.ClassificationServiceClient>("classification");
+        builder.AddGrpcServiceClient<ModelWeightsService.ModelWeightsServiceClient>("modelweights");
+        builder.AddGrpcServiceClient<EndUserService.EndUserServiceClient>("endusers");
+        builder.AddGrpcServiceClient<QuotaService.QuotaServiceClient>("quota");
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<Downstream>();
         builder.Services.AddSingleton<DecisionRuleData>();

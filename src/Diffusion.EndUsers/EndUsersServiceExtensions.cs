@@ -23,7 +23,7 @@ public static class EndUsersServiceExtensions
             .ValidateOnStart();
         builder.Services.AddDiffusionRules(builder.Configuration);
         builder.AddNpgsqlDataSource("ledger");
-        builder.AddGrpcClient<QuotaService.QuotaServiceClient>("quota");
+        builder.AddGrpcServiceClient<QuotaService.QuotaServiceClient>("quota");
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<IEndUserRuleSets, RegistryEndUserRuleSets>();
         builder.Services.AddSingleton<EndUserStore>();

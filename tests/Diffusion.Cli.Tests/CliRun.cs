@@ -22,7 +22,7 @@ internal sealed record CliRun(int ExitCode, string Output, string Error)
     public static string Sample(string name) => Path.Combine(RepositoryRoot(), "samples", name);
 
     public static async Task<CliRun> RunAsync(
-        string[] args, IReadOnlyDictionary<string, string?>? configuration = null, string? workingDirectory = null)
+        string[] args, IReadOnlyDictionary<string, string?>? configuration = null)
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
@@ -35,8 +35,7 @@ internal sealed record CliRun(int ExitCode, string Output, string Error)
         });
         console.Profile.Width = 200;
         var endpoints = new Endpoints(
-            new ConfigurationBuilder().AddInMemoryCollection(configuration ?? new Dictionary<string, string?>()).Build(),
-            workingDirectory ?? Path.GetTempPath());
+            new ConfigurationBuilder().AddInMemoryCollection(configuration ?? new Dictionary<string, string?>()).Build());
         var code = await CliApp.RunAsync(args, console, output, error, endpoints, CancellationToken.None);
         return new CliRun(code, output.ToString(), error.ToString());
     }

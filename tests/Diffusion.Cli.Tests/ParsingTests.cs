@@ -53,39 +53,39 @@ public sealed class ParsingTests
     }
 
     [Fact]
-    public void Endpoints_ExplicitThenConfigurationThenFile()
+    public void Endpoints_ExplicitThenConfigurationThenFixedPort()
     {
-        var dir = Directory.CreateTempSubdirectory("diffusion-endpoints-");
-        try
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
-            Directory.CreateDirectory(Path.Combine(dir.FullName, ".diffusion"));
-            File.WriteAllText(Path.Combine(dir.FullName, Endpoints.FileName), """{ "decisions": "http://127.0.0.1:7003", "quota": "http://127.0.0.1:7004" }""");
-            var nested = Directory.CreateDirectory(Path.Combine(dir.FullName, "samples", "deep"));
-            var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-            {
-                ["services:decisions:grpc:0"] = "http://127.0.0.1:7001",
-            }).Build();
-            var endpoints = new Endpoints(configuration, nested.FullName);
+            ["services:decisions:grpc:0"] = "http://127.0.0.1:7001",
+        }).Build();
+        var endpoints = new Endpoints(configuration);
 
-            Assert.Equal(new Uri("http://127.0.0.1:7999"), endpoints.Resolve("decisions", "http://127.0.0.1:7999"));
-            Assert.Equal(new Uri("http://127.0.0.1:7001"), endpoints.Resolve("decisions", null));
-            Assert.Equal(new Uri("http://127.0.0.1:7004"), endpoints.Resolve("quota", null));
-            var missing = Assert.Throws<CliException>(() => endpoints.Resolve("classification", null));
-            Assert.Contains("services__classification__grpc__0", missing.Message, StringComparison.Ordinal);
-        }
-        finally
-        {
-            dir.Delete(recursive: true);
-        }
+        Assert.Equal(new Uri("http://127.0.0.1:7999"), endpoints.Resolve("decisions", "http://127.0.0.1:7999").Address);
+        Assert.Equal(new Uri("http://127.0.0.1:7001"), endpoints.Resolve("decisions", null).Address);
+        Assert.Equal(new Uri("http://127.0.0.1:5102"), endpoints.Resolve("quota", null).Address);
+        Assert.Equal(new Uri("http://127.0.0.1:5101"), endpoints.Resolve("classification", null).Address);
+        var bad = Assert.Throws<CliException>(() => endpoints.Resolve("decisions", "ftp://x"));
+        Assert.Contains("--endpoint", bad.Message, StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task Decide_NoEndpointAnywhere_ExitsTwoWithHowToFix()
+    public async Task Decide_NothingListening_ExitsOneWithHowToStart()
     {
-        var run = await CliRun.RunAsync(["decide", CliRun.Sample("tier1-h100.json")]);
+        // A port that was just free: nothing listens there.
+        using var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        probe.Start();
+        var port = ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
+        probe.Stop();
 
-        Assert.Equal(2, run.ExitCode);
-        Assert.Contains("--endpoint", run.Error, StringComparison.Ordinal);
+        var run = await CliRun.RunAsync(
+            ["decide", CliRun.Sample("tier1-h100.json")],
+            new Dictionary<string, string?> { ["services:decisions:grpc:0"] = $"http://127.0.0.1:{port}" });
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Contains("Unavailable", run.Error, StringComparison.Ordinal);
+        Assert.Contains("services__decisions__grpc__0", run.Error, StringComparison.Ordinal);
+        Assert.Contains("AppHost", run.Error, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -5,7 +5,7 @@ using Diffusion.Classification.Grpc;
 using Diffusion.Classification.V1;
 using Diffusion.Rules;
 using Domain = Diffusion.Rules.Classification;
-using Diffusion.Benchmarks.Transport;
+using Diffusion.Benchmarks.Baseline;
 using Diffusion.Testing.Grpc;
 using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using Diffusion.Benchmarks.Transport;
+using Diffusion.Benchmarks.Baseline;
 using Diffusion.Classification;
 using Diffusion.Classification.Grpc;
 using Diffusion.Decisions;

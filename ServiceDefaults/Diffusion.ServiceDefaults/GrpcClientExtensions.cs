@@ -1,0 +1,26 @@
+using Grpc.Core;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Microsoft.Extensions.Hosting;
+
+/// <summary>Service-to-service gRPC clients by Aspire's naming conventions.</summary>
+public static class GrpcClientExtensions
+{
+    /// <summary>
+    /// Registers <typeparamref name="TClient"/> (a generated client such as <c>QuotaService.QuotaServiceClient</c>)
+    /// with Grpc.Net.ClientFactory for the service named <paramref name="serviceName"/>, at
+    /// <c>http://_grpc.{name}</c>: service discovery resolves it from <c>services__{name}__grpc__0..n</c>, which the
+    /// AppHost's WithReference sets. The incoming call's deadline and cancellation flow to every call made while
+    /// serving it (<c>EnableCallContextPropagation</c>); outside a call (a background sweeper) there is nothing to
+    /// propagate, and that is not an error.
+    /// </summary>
+    public static IHttpClientBuilder AddGrpcServiceClient<TClient>(this IHostApplicationBuilder builder, string serviceName)
+        where TClient : ClientBase
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentException.ThrowIfNullOrWhiteSpace(serviceName);
+        return builder.Services
+            .AddGrpcClient<TClient>(options => options.Address = new Uri($"http://_grpc.{serviceName}"))
+            .EnableCallContextPropagation(options => options.SuppressContextNotFoundErrors = true);
+    }
+}

@@ -1,6 +1,0 @@
-namespace Grpc.Core;
-
-/// <summary>Writes a server's response stream.</summary>
-public interface IServerStreamWriter<in T> : IAsyncStreamWriter<T>
-{
-}

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
@@ -44,6 +45,7 @@ public static class ServiceDefaultsExtensions
         builder.Services.AddServiceDiscovery();
         builder.Services.ConfigureHttpClientDefaults(http => http.AddServiceDiscovery());
 
+        builder.ConfigureHttp2Cleartext();
         builder.Services.AddGrpc();
         builder.Services.AddGrpcHealthChecks();
         builder.Services.AddGrpcReflection();
@@ -90,6 +92,21 @@ public static class ServiceDefaultsExtensions
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddHealthChecks()
             .AddCheck("self", () => HealthCheckResult.Healthy(), [LiveTag]);
+        return builder;
+    }
+
+    /// <summary>
+    /// An endpoint that does not name its protocols speaks HTTP/2 only, so <c>--urls http://127.0.0.1:5101</c> serves
+    /// gRPC: without TLS there is no ALPN, and Kestrel's default Http1AndHttp2 then serves HTTP/1.1 only, which gRPC
+    /// clients cannot use. The AppHost names both endpoints of a service (<c>Kestrel:Endpoints:grpc</c> Http2 and
+    /// <c>Kestrel:Endpoints:http</c> Http1, for health probes), and an endpoint's own setting wins over this default.
+    /// </summary>
+    public static TBuilder ConfigureHttp2Cleartext<TBuilder>(this TBuilder builder)
+        where TBuilder : IHostApplicationBuilder
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.Configure<KestrelServerOptions>(options =>
+            options.ConfigureEndpointDefaults(listen => listen.Protocols = HttpProtocols.Http2));
         return builder;
     }
 

@@ -27,7 +27,7 @@ internal static class EmptyUnaryBaseline
 
     /// <summary>One empty unary call through <paramref name="invoker"/>.</summary>
     public static async Task CallAsync(CallInvoker invoker) =>
-        await invoker.AsyncUnaryCall(EmptyUnaryService.PingMethod, null, default, Request).ConfigureAwait(false);
+        await invoker.AsyncUnaryCall(EmptyServiceBase.PingMethod, null, default, Request).ConfigureAwait(false);
 
     /// <summary>Empty unary calls per second from <paramref name="concurrency"/> callers over <paramref name="duration"/>.</summary>
     public static async Task<double> MeasureAsync(CallInvoker invoker, int concurrency, TimeSpan duration, CancellationToken cancellationToken)

@@ -50,7 +50,7 @@ internal sealed class ClassificationBenchmark : IBenchmark
 
         var cases = new (string Name, Func<Task> Call)[]
         {
-            ("empty unary (baseline)", async () => await invoker.AsyncUnaryCall(EmptyUnaryService.PingMethod, null, default, empty)),
+            ("empty unary (baseline)", async () => await invoker.AsyncUnaryCall(EmptyServiceBase.PingMethod, null, default, empty)),
             ("Classify chip spec (3 rates, 2 units)", async () => await client.ClassifyAsync(spec)),
             ("Classify known_chip", async () => await client.ClassifyAsync(knownChip)),
         };

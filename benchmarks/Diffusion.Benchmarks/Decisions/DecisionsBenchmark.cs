@@ -81,7 +81,7 @@ internal sealed class DecisionsBenchmark : IBenchmark
             var empty = new Empty();
             var cases = new (string Name, Func<Task> Call)[]
             {
-                ("empty unary (baseline)", async () => await emptyInvoker.AsyncUnaryCall(EmptyUnaryService.PingMethod, null, default, empty)),
+                ("empty unary (baseline)", async () => await emptyInvoker.AsyncUnaryCall(EmptyServiceBase.PingMethod, null, default, empty)),
                 ("Decide, dry run (Classify + GetBalance)", async () => await client.DecideAsync(Order(dryRun: true))),
                 ("Decide, LPP reserved (Classify + Reserve, durable)", async () => await client.DecideAsync(Order(dryRun: false))),
                 ("Decide, Tier 3 (Classify only, nothing to reserve)", async () => await client.DecideAsync(Order(dryRun: false, destination: "CN"))),

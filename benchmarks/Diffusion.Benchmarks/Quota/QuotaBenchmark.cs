@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
+using Diffusion.Benchmarks.Baseline;
 using Diffusion.Quota.Grpc;
 using Diffusion.Quota.V1;
 using Diffusion.Testing.Grpc;
@@ -64,7 +65,7 @@ internal sealed class QuotaBenchmark : IBenchmark
         await quota.SetAllocationAsync(new SetAllocationRequest { BucketId = Bucket, Cap = (1L << 53) - 1, Reason = "benchmark", Actor = "bench" }, cancellationToken: cancellationToken);
 
         var next = 0L;
-        Func<Task> empty = () => invoker.AsyncUnaryCall(EmptyService.Call, null, default, new Empty()).ResponseAsync;
+        Func<Task> empty = () => invoker.AsyncUnaryCall(EmptyServiceBase.PingMethod, null, default, new Empty()).ResponseAsync;
         Func<Task> reserveCommit = async () =>
         {
             var id = "b" + Interlocked.Increment(ref next).ToString(CultureInfo.InvariantCulture);
@@ -236,7 +237,7 @@ internal sealed class QuotaBenchmark : IBenchmark
             app =>
             {
                 app.MapGrpcService<QuotaGrpcService>();
-                app.MapGrpcService<EmptyService>();
+                EmptyUnaryBaseline.Map(app);
             });
 
     private static async Task<Measurement> MeasureAsync(Func<Task> operation, int concurrency, TimeSpan duration, CancellationToken cancellationToken)

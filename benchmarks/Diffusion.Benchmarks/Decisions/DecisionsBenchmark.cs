@@ -139,9 +139,14 @@ internal sealed class DecisionsBenchmark : IBenchmark
         };
     }
 
+    // Each host is wired as its Program.cs wires it: service defaults (telemetry, service discovery, gRPC health) first.
     private static async Task<GrpcTestServer> Start(List<GrpcTestServer> servers, Action<WebApplicationBuilder> configure, Action<WebApplication> map)
     {
-        var server = await GrpcTestServer.StartAsync(configure, map);
+        var server = await GrpcTestServer.StartAsync(builder =>
+        {
+            builder.AddServiceDefaults();
+            configure(builder);
+        }, map);
         servers.Add(server);
         return server;
     }

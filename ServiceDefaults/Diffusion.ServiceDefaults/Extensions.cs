@@ -54,8 +54,8 @@ public static class ServiceDefaultsExtensions
 
     /// <summary>
     /// OpenTelemetry logs, metrics (ASP.NET Core, HttpClient, runtime, and every "Diffusion.*" meter) and traces
-    /// (ASP.NET Core server spans with grpc-dotnet's rpc attributes, HttpClient and gRPC client spans, and every
-    /// "Diffusion.*" source). Health probes are left out of traces: the AppHost polls them every few seconds.
+    /// (ASP.NET Core server spans, which grpc-dotnet tags with grpc.method and grpc.status_code; HttpClient and gRPC
+    /// client spans; every "Diffusion.*" source). Health probes are left out of traces: the AppHost polls them every few seconds.
     /// </summary>
     public static TBuilder ConfigureOpenTelemetry<TBuilder>(this TBuilder builder)
         where TBuilder : IHostApplicationBuilder

@@ -1,71 +1,104 @@
+using System.Globalization;
 using Diffusion.Classification.V1;
 using Grpc.Core;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
 namespace Diffusion.ServiceDefaults.Tests;
 
+/// <summary>
+/// <c>AddGrpcServiceClient</c>: Grpc.Net.ClientFactory at <c>http://_grpc.{name}</c>, resolved by service discovery
+/// from <c>services:{name}:grpc:N</c> (the AppHost's <c>services__{name}__grpc__N</c>), with call-context propagation.
+/// </summary>
 public sealed class GrpcClientTests
 {
     [Fact]
-    public async Task AddGrpcClient_TwoReplicaAddresses_CallsThemInTurn()
+    public async Task AddGrpcServiceClient_OneAddress_ResolvesItAndCallsTheServer()
     {
-        await using var first = await StartReplicaAsync("replica-a");
-        await using var second = await StartReplicaAsync("replica-b");
+        await using var server = await StartServerAsync("classification-0");
+        await using var caller = await ServiceHost.StartAsync(
+            new Dictionary<string, string?> { ["services:classification:grpc:0"] = server.GrpcAddress.ToString() },
+            builder => builder.AddGrpcServiceClient<ClassificationService.ClassificationServiceClient>("classification"));
+        var client = caller.App.Services.GetRequiredService<ClassificationService.ClassificationServiceClient>();
+
+        // Outside any incoming call: there is no context to propagate, and the call still goes out.
+        var response = await client.ClassifyAsync(new ClassifyRequest { KnownChip = "H100" });
+
+        Assert.Equal("classification-0", response.Paragraph);
+        Assert.Equal(NamedClassificationService.NoDeadline, response.Eccn);
+    }
+
+    [Fact]
+    public async Task AddGrpcServiceClient_TwoAddresses_RoundRobinsCallsOverBoth()
+    {
+        await using var first = await StartServerAsync("replica-a");
+        await using var second = await StartServerAsync("replica-b");
         await using var caller = await ServiceHost.StartAsync(
             new Dictionary<string, string?>
             {
-                ["services:classification:grpc:0"] = first.Address.ToString(),
-                ["services:classification:grpc:1"] = second.Address.ToString(),
+                ["services:classification:grpc:0"] = first.GrpcAddress.ToString(),
+                ["services:classification:grpc:1"] = second.GrpcAddress.ToString(),
             },
-            builder => builder.AddGrpcClient<ClassificationService.ClassificationServiceClient>("classification"));
-
+            builder => builder.AddGrpcServiceClient<ClassificationService.ClassificationServiceClient>("classification"));
         var client = caller.App.Services.GetRequiredService<ClassificationService.ClassificationServiceClient>();
+
         var answers = new List<string>();
-        for (var i = 0; i < 4; i++)
+        for (var i = 0; i < 6; i++)
         {
             answers.Add((await client.ClassifyAsync(new ClassifyRequest { KnownChip = "H100" })).Paragraph);
         }
 
-        Assert.Equal(["replica-a", "replica-b", "replica-a", "replica-b"], answers);
+        // Service discovery's default selector picks the next address for every request (every call), in turn.
+        Assert.Equal(["replica-a", "replica-b"], answers.Distinct().Order());
+        Assert.All(answers.Zip(answers.Skip(1)), pair => Assert.NotEqual(pair.First, pair.Second));
     }
 
     [Fact]
-    public void AddGrpcClient_MissingAddress_FailsAtBootNamingTheSetting()
+    public async Task AddGrpcServiceClient_CallMadeWhileServingACall_CarriesTheIncomingDeadline()
     {
-        var builder = WebApplication.CreateBuilder();
+        await using var downstream = await StartServerAsync("downstream");
+        await using var front = await ServiceHost.StartAsync(
+            new Dictionary<string, string?> { ["services:classification:grpc:0"] = downstream.GrpcAddress.ToString() },
+            builder => builder.AddGrpcServiceClient<ClassificationService.ClassificationServiceClient>("classification"),
+            app => app.MapGrpcService<ForwardingClassificationService>());
+        var deadline = DateTime.UtcNow.AddSeconds(30);
 
-        var error = Assert.Throws<InvalidOperationException>(() =>
-            builder.AddGrpcClient<ClassificationService.ClassificationServiceClient>("quota"));
+        var response = await new ClassificationService.ClassificationServiceClient(front.Channel)
+            .ClassifyAsync(new ClassifyRequest { KnownChip = "H100" }, deadline: deadline);
 
-        Assert.Contains("services__quota__grpc__0", error.Message, StringComparison.Ordinal);
+        // The forwarding service passes no deadline itself: the downstream one comes from the incoming call.
+        Assert.Equal("downstream", response.Paragraph);
+        Assert.NotEqual(NamedClassificationService.NoDeadline, response.Eccn);
+        var seen = DateTime.Parse(response.Eccn, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind);
+        Assert.InRange(seen, deadline.AddSeconds(-5), deadline.AddSeconds(1));
     }
 
     [Fact]
-    public void ServiceAddresses_NotAnHttpUrl_NamesTheSetting()
+    public async Task AddGrpcServiceClient_IncomingCallWithoutDeadline_DownstreamSeesNone()
     {
-        var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection(new Dictionary<string, string?> { ["services:quota:grpc:0"] = "127.0.0.1:5000" })
-            .Build();
+        await using var downstream = await StartServerAsync("downstream");
+        await using var front = await ServiceHost.StartAsync(
+            new Dictionary<string, string?> { ["services:classification:grpc:0"] = downstream.GrpcAddress.ToString() },
+            builder => builder.AddGrpcServiceClient<ClassificationService.ClassificationServiceClient>("classification"),
+            app => app.MapGrpcService<ForwardingClassificationService>());
 
-        var error = Assert.Throws<InvalidOperationException>(() => GrpcClientExtensions.ServiceAddresses(configuration, "quota"));
+        var response = await new ClassificationService.ClassificationServiceClient(front.Channel)
+            .ClassifyAsync(new ClassifyRequest { KnownChip = "H100" });
 
-        Assert.Contains("services__quota__grpc__0", error.Message, StringComparison.Ordinal);
+        Assert.Equal(NamedClassificationService.NoDeadline, response.Eccn);
     }
 
-    private static Task<ServiceHost> StartReplicaAsync(string name) => ServiceHost.StartAsync(
+    private static Task<ServiceHost> StartServerAsync(string name) => ServiceHost.StartAsync(
         new Dictionary<string, string?>(),
-        builder => builder.Services.AddSingleton(new ReplicaName(name)),
+        builder => builder.Services.AddSingleton(new ServerName(name)),
         app => app.MapGrpcService<NamedClassificationService>());
 
-    internal sealed record ReplicaName(string Value);
-
-    /// <summary>Answers with the replica's name, so the test sees which replica served each call.</summary>
-    internal sealed class NamedClassificationService(ReplicaName name) : ClassificationService.ClassificationServiceBase
+    /// <summary>Serves a call by making one downstream with the injected client, passing no options of its own.</summary>
+    internal sealed class ForwardingClassificationService(ClassificationService.ClassificationServiceClient downstream)
+        : ClassificationService.ClassificationServiceBase
     {
-        public override Task<ClassifyResponse> Classify(ClassifyRequest request, ServerCallContext context) =>
-            Task.FromResult(new ClassifyResponse { Paragraph = name.Value });
+        public override async Task<ClassifyResponse> Classify(ClassifyRequest request, ServerCallContext context) =>
+            await downstream.ClassifyAsync(request);
     }
 }

@@ -1,65 +1,97 @@
-using System.Net;
+using Diffusion.Testing.Processes;
+using Grpc.Net.Client;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 
 namespace Diffusion.ServiceDefaults.Tests;
 
-/// <summary>A real Kestrel host on 127.0.0.1 port 0 with the service defaults, configured like the AppHost does it.</summary>
+/// <summary>
+/// A real Kestrel host with the service defaults, configured as the AppHost configures a service: two named endpoints
+/// on 127.0.0.1, <c>http</c> (HTTP/1.1, health probes) and <c>grpc</c> (HTTP/2 only, h2c), in Production. Both ports
+/// are chosen before start, so a host can be given its own address (a service that calls itself).
+/// </summary>
 internal sealed class ServiceHost : IAsyncDisposable
 {
-    private ServiceHost(WebApplication app, Uri address)
+    private static readonly TimeSpan StartStopTimeout = TimeSpan.FromSeconds(30);
+    private GrpcChannel? channel;
+
+    private ServiceHost(WebApplication app, Uri httpAddress, Uri grpcAddress)
     {
         App = app;
-        Address = address;
-        Client = new HttpClient(new SocketsHttpHandler())
-        {
-            BaseAddress = address,
-            DefaultRequestVersion = HttpVersion.Version20,
-            DefaultVersionPolicy = HttpVersionPolicy.RequestVersionExact,
-            Timeout = TimeSpan.FromSeconds(10),
-        };
+        HttpAddress = httpAddress;
+        GrpcAddress = grpcAddress;
+        Http = new HttpClient { BaseAddress = httpAddress, Timeout = TimeSpan.FromSeconds(10) };
     }
 
     public WebApplication App { get; }
 
-    public Uri Address { get; }
+    /// <summary>The HTTP/1.1 endpoint (<c>Kestrel:Endpoints:http</c>).</summary>
+    public Uri HttpAddress { get; }
 
-    /// <summary>An h2c client (prior knowledge), as gRPC clients and the AppHost's health probe talk.</summary>
-    public HttpClient Client { get; }
+    /// <summary>The h2c gRPC endpoint (<c>Kestrel:Endpoints:grpc</c>).</summary>
+    public Uri GrpcAddress { get; }
 
+    /// <summary>An HTTP/1.1 client on the health endpoint, as the AppHost's probe talks.</summary>
+    public HttpClient Http { get; }
+
+    /// <summary>A channel to the gRPC endpoint, disposed with the host.</summary>
+    public GrpcChannel Channel => channel ??= GrpcChannel.ForAddress(GrpcAddress);
+
+    /// <summary>
+    /// Starts a host. <paramref name="settings"/> may use <c>{grpc}</c> in values for the host's own gRPC address.
+    /// </summary>
     public static async Task<ServiceHost> StartAsync(
         IReadOnlyDictionary<string, string?> settings,
         Action<WebApplicationBuilder>? configure = null,
         Action<WebApplication>? map = null)
     {
-        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        for (var attempt = 1; ; attempt++)
         {
-            ApplicationName = "Diffusion.ServiceDefaults.Tests",
-            EnvironmentName = Environments.Production,
-        });
-        builder.Configuration.AddInMemoryCollection(settings);
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.AddServiceDefaults();
-        configure?.Invoke(builder);
-        var app = builder.Build();
-        map?.Invoke(app);
-        app.MapDefaultEndpoints();
-        await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>()
-            .Addresses.Single();
-        return new ServiceHost(app, new Uri(address));
+            var httpAddress = new Uri($"http://127.0.0.1:{FreePort.Next()}");
+            var grpcAddress = new Uri($"http://127.0.0.1:{FreePort.Next()}");
+            var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+            {
+                ApplicationName = "Diffusion.ServiceDefaults.Tests",
+                EnvironmentName = Environments.Production,
+            });
+            builder.Logging.SetMinimumLevel(LogLevel.Warning);
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["Kestrel:Endpoints:http:Url"] = httpAddress.ToString(),
+                ["Kestrel:Endpoints:http:Protocols"] = "Http1",
+                ["Kestrel:Endpoints:grpc:Url"] = grpcAddress.ToString(),
+                ["Kestrel:Endpoints:grpc:Protocols"] = "Http2",
+            });
+            builder.Configuration.AddInMemoryCollection(settings.ToDictionary(
+                s => s.Key,
+                s => s.Value?.Replace("{grpc}", grpcAddress.ToString().TrimEnd('/'), StringComparison.Ordinal)));
+            builder.AddServiceDefaults();
+            configure?.Invoke(builder);
+            var app = builder.Build();
+            map?.Invoke(app);
+            app.MapDefaultEndpoints();
+            try
+            {
+                using var timeout = new CancellationTokenSource(StartStopTimeout);
+                await app.StartAsync(timeout.Token);
+                return new ServiceHost(app, httpAddress, grpcAddress);
+            }
+            catch (IOException) when (attempt < 3)
+            {
+                // A port taken between FreePort.Next() and the bind: try two new ones.
+                await app.DisposeAsync();
+            }
+        }
     }
 
     public async ValueTask DisposeAsync()
     {
-        Client.Dispose();
-        await App.StopAsync();
+        channel?.Dispose();
+        Http.Dispose();
+        using var timeout = new CancellationTokenSource(StartStopTimeout);
+        await App.StopAsync(timeout.Token);
         await App.DisposeAsync();
     }
 }

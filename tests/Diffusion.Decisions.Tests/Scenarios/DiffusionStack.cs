@@ -21,7 +21,8 @@ namespace Diffusion.Decisions.Tests.Scenarios;
 
 /// <summary>
 /// Every service Decisions composes, each on its own Kestrel port 0 (h2c), Quota on a real redis-server and
-/// PostgreSQL, and Decisions wired to them by the same configuration keys the AppHost sets.
+/// PostgreSQL, and Decisions wired to them by the same configuration keys the AppHost sets. Each host starts as its
+/// Program.cs does, with the service defaults first.
 /// </summary>
 public sealed class DiffusionStack : IAsyncLifetime
 {
@@ -109,7 +110,13 @@ public sealed class DiffusionStack : IAsyncLifetime
 
     private async Task<GrpcTestServer> Start(Action<WebApplicationBuilder> configure, Action<WebApplication> map)
     {
-        var server = await GrpcTestServer.StartAsync(configure, map);
+        var server = await GrpcTestServer.StartAsync(
+            builder =>
+            {
+                builder.AddServiceDefaults();
+                configure(builder);
+            },
+            map);
         servers.Add(server);
         return server;
     }

@@ -3,10 +3,14 @@ using Diffusion.Decisions.V1;
 using Diffusion.Testing.Grpc;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Hosting;
 
 namespace Diffusion.Decisions.Tests.Service;
 
-/// <summary>The Decisions service on Kestrel port 0, its downstream services at the given addresses.</summary>
+/// <summary>
+/// The Decisions service on Kestrel port 0, wired as Program.cs wires it (service defaults, then the service), its
+/// downstream services at the given addresses, which service discovery resolves as under the AppHost.
+/// </summary>
 internal static class DecisionsHost
 {
     public static readonly string[] Downstream = ["classification", "modelweights", "endusers", "quota"];
@@ -22,6 +26,7 @@ internal static class DecisionsHost
                 }
 
                 builder.Configuration.AddInMemoryCollection(configuration);
+                builder.AddServiceDefaults();
                 builder.AddDecisionsServices();
             },
             app => app.MapGrpcService<DecisionGrpcService>());

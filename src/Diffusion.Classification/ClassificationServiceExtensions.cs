@@ -10,7 +10,7 @@ public static class ClassificationServiceExtensions
 {
     /// <summary>
     /// Registers the rules and the chip catalogue (both loaded and validated when the host starts: a bad rule file
-    /// stops the service at boot with the file, field and problem), the clock and the gRPC runtime.
+    /// stops the service at boot with the file, field and problem), the clock and the gRPC server.
     /// The service needs no database or cache.
     /// </summary>
     public static IHostApplicationBuilder AddClassificationServices(this IHostApplicationBuilder builder)

@@ -9,7 +9,7 @@ public static class ModelWeightsServiceExtensions
 {
     /// <summary>
     /// Registers the rules (loaded and validated at start, including the model-weights checks across rule sets),
-    /// the 4E091 evaluator, the clock and the gRPC runtime. The service needs no database or cache.
+    /// the 4E091 evaluator, the clock and the gRPC server. The service needs no database or cache.
     /// </summary>
     public static IHostApplicationBuilder AddModelWeightsServices(this IHostApplicationBuilder builder)
     {

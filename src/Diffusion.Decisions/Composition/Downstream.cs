@@ -19,15 +19,8 @@ internal sealed class Downstream(TimeProvider time, IOptions<DecisionsOptions> o
         }
         catch (RpcException e) when (IsInfrastructure(e.StatusCode) && !cancellationToken.IsCancellationRequested)
         {
+            // grpc-dotnet reports transport failures (refused connection, reset stream) as UNAVAILABLE too.
             throw Unavailable(service, $"{e.StatusCode}: {e.Status.Detail}", e);
-        }
-        catch (HttpRequestException e) when (!cancellationToken.IsCancellationRequested)
-        {
-            throw Unavailable(service, e.Message, e);
-        }
-        catch (IOException e) when (!cancellationToken.IsCancellationRequested)
-        {
-            throw Unavailable(service, e.Message, e);
         }
     }
 

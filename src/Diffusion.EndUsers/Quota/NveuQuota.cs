@@ -63,11 +63,8 @@ internal sealed class NveuQuota(QuotaService.QuotaServiceClient client, IOptions
         }
         catch (RpcException e) when (e.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded or StatusCode.Cancelled or StatusCode.Unknown or StatusCode.Internal)
         {
+            // grpc-dotnet reports transport failures (refused connection, reset stream) as UNAVAILABLE too.
             throw new QuotaUnavailableException($"Quota {method} failed: {e.Status.StatusCode} {e.Status.Detail}", e);
-        }
-        catch (HttpRequestException e)
-        {
-            throw new QuotaUnavailableException($"Quota {method} failed: {e.Message}", e);
         }
     }
 }

@@ -9,7 +9,7 @@ namespace Diffusion.Classification.Tests.Service;
 
 /// <summary>
 /// The real classification service, wired by the same <c>AddClassificationServices()</c> as Program.cs, on Kestrel at
-/// 127.0.0.1 port 0 (h2c) with the repository's rules/, and a client on the project's gRPC runtime. The clock is
+/// 127.0.0.1 port 0 (h2c) with the repository's rules/, and a Grpc.Net.Client client. The clock is
 /// fixed at <see cref="Today"/> so "as_of unset" is reproducible.
 /// </summary>
 public sealed class ClassificationServiceFixture : IAsyncLifetime

@@ -2,7 +2,7 @@ using Diffusion.Testing.Grpc;
 
 namespace Diffusion.Interop.Tests.Interop;
 
-/// <summary>Debian's python3-grpcio calls our server.</summary>
+/// <summary>Debian's python3-grpcio calls a grpc-dotnet server (Grpc.AspNetCore on Kestrel, h2c).</summary>
 public sealed class PythonClientInteropTests(PythonInterop python) : IClassFixture<PythonInterop>, IAsyncLifetime
 {
     private GrpcTestServer _server = null!;

@@ -5,7 +5,7 @@ using Grpc.Net.Client;
 
 namespace Diffusion.Interop.Tests.Interop;
 
-/// <summary>Our client calls a Debian python3-grpcio server.</summary>
+/// <summary>Grpc.Net.Client calls a Debian python3-grpcio server.</summary>
 public sealed class PythonServerInteropTests(PythonInterop python) : IClassFixture<PythonInterop>, IAsyncLifetime
 {
     private PythonServer _server = null!;

@@ -1,4 +1,4 @@
-"""A diffusion.testing.v1.TestService server on Debian's python3-grpcio, for our client to call.
+"""A diffusion.testing.v1.TestService server on Debian's python3-grpcio, for Grpc.Net.Client to call.
 
 Usage: grpc_interop_server.py <stubs-dir>
 Listens on 127.0.0.1 on a free port and prints "PORT <n>"; runs until killed.

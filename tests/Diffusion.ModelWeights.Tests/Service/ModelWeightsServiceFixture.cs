@@ -8,7 +8,7 @@ namespace Diffusion.ModelWeights.Tests.Service;
 
 /// <summary>
 /// The real service, wired by the same <c>AddServiceDefaults()</c> + <c>AddModelWeightsServices()</c> as Program.cs,
-/// on Kestrel at 127.0.0.1 port 0 (h2c) with the repository's rules/ directory; a client on the project's gRPC runtime.
+/// on Kestrel at 127.0.0.1 port 0 (h2c) with the repository's rules/ directory; a Grpc.Net.Client client.
 /// </summary>
 public sealed class ModelWeightsServiceFixture : IAsyncLifetime
 {

@@ -30,6 +30,30 @@ public sealed class GrpcClientTests
     }
 
     [Fact]
+    public async Task AddGrpcServiceClient_AddressInEnvironmentVariable_AsTheAppHostSetsIt()
+    {
+        // Process-wide, so a service name no other test uses.
+        const string name = "envclassification";
+        await using var server = await StartServerAsync("from-environment");
+        Environment.SetEnvironmentVariable($"services__{name}__grpc__0", server.GrpcAddress.ToString());
+        try
+        {
+            await using var caller = await ServiceHost.StartAsync(
+                new Dictionary<string, string?>(),
+                builder => builder.AddGrpcServiceClient<ClassificationService.ClassificationServiceClient>(name));
+            var client = caller.App.Services.GetRequiredService<ClassificationService.ClassificationServiceClient>();
+
+            var response = await client.ClassifyAsync(new ClassifyRequest { KnownChip = "H100" });
+
+            Assert.Equal("from-environment", response.Paragraph);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable($"services__{name}__grpc__0", null);
+        }
+    }
+
+    [Fact]
     public async Task AddGrpcServiceClient_TwoAddresses_RoundRobinsCallsOverBoth()
     {
         await using var first = await StartServerAsync("replica-a");

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Diffusion.Classification.V1;
+using Grpc.Health.V1;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -67,6 +68,22 @@ public sealed class TelemetryTests
         Assert.DoesNotContain(spans.Snapshot(), s => IsOnPort(s, port)
             && (Equals(s.GetTagItem("url.path"), path) || (s.GetTagItem("url.full") as string)?.EndsWith(path, StringComparison.Ordinal) == true));
         Assert.Contains(spans.Snapshot(), s => s.Kind == ActivityKind.Client && IsOnPort(s, port));
+    }
+
+    [Fact]
+    public async Task GrpcHealthCheck_ProducesNoServerSpan()
+    {
+        var spans = new SpanList();
+        await using var host = await ServiceHost.StartAsync(
+            new Dictionary<string, string?>(),
+            builder => builder.Services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddInMemoryExporter(spans)));
+
+        var health = await new Health.HealthClient(host.Channel).CheckAsync(new HealthCheckRequest(), deadline: DateTime.UtcNow.AddSeconds(10));
+        using var other = await host.Http.GetAsync("/not-a-probe");
+        await WaitForSpanAsync(spans, s => IsOnPort(s, host.HttpAddress.Port) && Equals(s.GetTagItem("url.path"), "/not-a-probe"));
+
+        Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, health.Status);
+        Assert.DoesNotContain(spans.Snapshot(), s => s.Kind == ActivityKind.Server && IsOnPort(s, host.GrpcAddress.Port));
     }
 
     private static bool IsOnPort(Activity span, int port) =>

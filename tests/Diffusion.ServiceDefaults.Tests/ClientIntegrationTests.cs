@@ -66,7 +66,7 @@ public sealed class ClientIntegrationTests(RedisFixture redis, PostgresFixture p
     }
 
     [Fact]
-    public async Task AddNpgsqlDataSource_ServerDown_StartsAliveButNotReady()
+    public async Task AddNpgsqlDataSource_ServerDown_RegistersDataSourceAliveButNotReady()
     {
         await using var host = await ServiceHost.StartAsync(
             new Dictionary<string, string?>
@@ -75,9 +75,11 @@ public sealed class ClientIntegrationTests(RedisFixture redis, PostgresFixture p
             },
             builder => builder.AddNpgsqlDataSource("ledger"));
 
+        var dataSource = host.App.Services.GetRequiredService<NpgsqlDataSource>();
         using var health = await host.Http.GetAsync("/health");
         using var alive = await host.Http.GetAsync("/alive");
 
+        Assert.Equal("ledger", new NpgsqlConnectionStringBuilder(dataSource.ConnectionString).Database);
         Assert.Equal(HttpStatusCode.ServiceUnavailable, health.StatusCode);
         Assert.Equal(HttpStatusCode.OK, alive.StatusCode);
     }

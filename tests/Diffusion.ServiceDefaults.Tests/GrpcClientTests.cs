@@ -79,6 +79,23 @@ public sealed class GrpcClientTests
     }
 
     [Fact]
+    public async Task AddGrpcServiceClient_NoAddressConfigured_StartsAndCallsFailUnavailable()
+    {
+        await using var caller = await ServiceHost.StartAsync(
+            new Dictionary<string, string?>(),
+            builder => builder.AddGrpcServiceClient<ClassificationService.ClassificationServiceClient>("unconfigured"));
+        var client = caller.App.Services.GetRequiredService<ClassificationService.ClassificationServiceClient>();
+
+        var error = await Assert.ThrowsAsync<RpcException>(() =>
+            client.ClassifyAsync(new ClassifyRequest { KnownChip = "H100" }, deadline: DateTime.UtcNow.AddSeconds(10)).ResponseAsync);
+
+        // Service discovery resolves per call, not at start, and with no services:unconfigured:grpc:N its pass-through
+        // provider hands the bare name to DNS ("unconfigured:80"): nothing fails at boot, every call is UNAVAILABLE.
+        Assert.Equal(StatusCode.Unavailable, error.StatusCode);
+        Assert.Contains("unconfigured", error.Status.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task AddGrpcServiceClient_CallMadeWhileServingACall_CarriesTheIncomingDeadline()
     {
         await using var downstream = await StartServerAsync("downstream");

@@ -99,10 +99,7 @@ public sealed class GrpcClientTests
     public async Task AddGrpcServiceClient_CallMadeWhileServingACall_CarriesTheIncomingDeadline()
     {
         await using var downstream = await StartServerAsync("downstream");
-        await using var front = await ServiceHost.StartAsync(
-            new Dictionary<string, string?> { ["services:classification:grpc:0"] = downstream.GrpcAddress.ToString() },
-            builder => builder.AddGrpcServiceClient<ClassificationService.ClassificationServiceClient>("classification"),
-            app => app.MapGrpcService<ForwardingClassificationService>());
+        await using var front = await StartForwarderAsync(downstream);
         var deadline = DateTime.UtcNow.AddSeconds(30);
 
         var response = await new ClassificationService.ClassificationServiceClient(front.Channel)
@@ -119,10 +116,7 @@ public sealed class GrpcClientTests
     public async Task AddGrpcServiceClient_IncomingCallWithoutDeadline_DownstreamSeesNone()
     {
         await using var downstream = await StartServerAsync("downstream");
-        await using var front = await ServiceHost.StartAsync(
-            new Dictionary<string, string?> { ["services:classification:grpc:0"] = downstream.GrpcAddress.ToString() },
-            builder => builder.AddGrpcServiceClient<ClassificationService.ClassificationServiceClient>("classification"),
-            app => app.MapGrpcService<ForwardingClassificationService>());
+        await using var front = await StartForwarderAsync(downstream);
 
         var response = await new ClassificationService.ClassificationServiceClient(front.Channel)
             .ClassifyAsync(new ClassifyRequest { KnownChip = "H100" });
@@ -134,6 +128,12 @@ public sealed class GrpcClientTests
         new Dictionary<string, string?>(),
         builder => builder.Services.AddSingleton(new ServerName(name)),
         app => app.MapGrpcService<NamedClassificationService>());
+
+    /// <summary>A host serving each call by calling <paramref name="downstream"/> through its service client.</summary>
+    private static Task<ServiceHost> StartForwarderAsync(ServiceHost downstream) => ServiceHost.StartAsync(
+        new Dictionary<string, string?> { ["services:classification:grpc:0"] = downstream.GrpcAddress.ToString() },
+        builder => builder.AddGrpcServiceClient<ClassificationService.ClassificationServiceClient>("classification"),
+        app => app.MapGrpcService<ForwardingClassificationService>());
 
     /// <summary>Serves a call by making one downstream with the injected client, passing no options of its own.</summary>
     internal sealed class ForwardingClassificationService(ClassificationService.ClassificationServiceClient downstream)

@@ -3,6 +3,7 @@ using Diffusion.Quota.Tests.Infrastructure;
 using Diffusion.Quota.V1;
 using Diffusion.Testing.Postgres;
 using Diffusion.Testing.Redis;
+using Grpc.Core;
 using Npgsql;
 
 namespace Diffusion.Quota.Tests.Grpc;
@@ -99,6 +100,40 @@ public sealed class RecoveryTests(RedisFixture redis, PostgresFixture postgres) 
         var consistency = await cluster.Client(0)!.CheckConsistencyAsync(new CheckConsistencyRequest());
         Assert.True(consistency.Consistent, string.Join("; ", consistency.Discrepancies));
         Assert.Equal(expectedRebuilds, await ScalarAsync<long>("SELECT epoch FROM fence") > 1);
+    }
+
+    [Fact]
+    public async Task RedisDownAtStart_BareConnectionString_StartsAnswersUnavailableThenServesOnceRedisIsUp()
+    {
+        // Redis as the AppHost hands it over: a bare host:port (no abortConnect=false), read by Aspire's
+        // AddRedisClient, which connects synchronously when the multiplexer is first resolved.
+        await using var ownRedis = await RedisServer.StartAsync();
+        await ownRedis.KillAsync();
+        await using var cluster = await QuotaCluster.StartAsync(Settings($"127.0.0.1:{ownRedis.Port}"), 1);
+        var reserve = new ReserveRequest { ReservationId = "r1", Draws = { new Draw { BucketId = "lpp/consignee-1/2026", Tpp = 1_000 } } };
+
+        var whileDown = await Assert.ThrowsAsync<RpcException>(() => cluster.Client(0)!.ReserveAsync(reserve).ResponseAsync);
+        await ownRedis.RestartAsync();
+        var answer = await ReserveOnceReadyAsync(cluster.Client(0)!, reserve, TimeSpan.FromSeconds(30));
+
+        Assert.Equal(StatusCode.Unavailable, whileDown.StatusCode);
+        Assert.Equal(ReserveOutcome.Reserved, answer.Outcome);
+    }
+
+    private static async Task<ReserveResponse> ReserveOnceReadyAsync(QuotaService.QuotaServiceClient client, ReserveRequest request, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            try
+            {
+                return await client.ReserveAsync(request, deadline: DateTime.UtcNow.AddSeconds(10));
+            }
+            catch (RpcException e) when (e.StatusCode == StatusCode.Unavailable && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(200);
+            }
+        }
     }
 
     private static async Task WaitUntilAsync(Func<bool> condition, TimeSpan timeout)

@@ -1,0 +1,50 @@
+using Diffusion.AppHost.Hosting;
+
+namespace Aspire.Hosting;
+
+/// <summary>Redis as a local process, for machines without a container engine.</summary>
+public static class LocalRedisBuilderExtensions
+{
+    /// <summary>Where Debian's redis-server package puts the server.</summary>
+    public const string DefaultServerPath = "/usr/bin/redis-server";
+
+    /// <summary>
+    /// Adds redis-server (<c>AppHost:RedisServerPath</c>, default <see cref="DefaultServerPath"/>; installed with apt-get
+    /// when missing and running as root) on 127.0.0.1, health-checked with PING. No persistence (no RDB snapshot, no
+    /// append-only file): Redis is Quota's concurrency gate and PostgreSQL its record. Quota rebuilds an empty Redis from
+    /// the ledger; a Redis restored from an older snapshot would look alive but count less than the ledger, and could
+    /// then grant beyond a cap. So a restarted Redis must come back empty.
+    /// </summary>
+    public static IResourceBuilder<LocalRedisResource> AddLocalRedis(this IDistributedApplicationBuilder builder, [ResourceName] string name)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var serverPath = builder.Configuration["AppHost:RedisServerPath"] ?? DefaultServerPath;
+        var redis = new LocalRedisResource(name, serverPath, builder.AppHostDirectory);
+
+        builder.Eventing.Subscribe<BeforeStartEvent>((@event, cancellationToken) => MachinePackages.EnsureAsync(
+            serverPath, "redis-server", @event.Services.GetRequiredService<ILogger<LocalRedisResource>>(), cancellationToken));
+
+        string? connectionString = null;
+        builder.Eventing.Subscribe<ConnectionStringAvailableEvent>(redis, async (_, cancellationToken) =>
+            connectionString = await redis.ConnectionStringExpression.GetValueAsync(cancellationToken).ConfigureAwait(false));
+        var healthCheckKey = $"{name}_check";
+        builder.Services.AddHealthChecks().AddRedis(
+            _ => connectionString ?? throw new InvalidOperationException($"{name} has no connection string yet"), healthCheckKey);
+
+        return builder.AddResource(redis)
+            .WithEndpoint(name: LocalRedisResource.PrimaryEndpointName, scheme: "tcp")
+            .WithArgs(context =>
+            {
+                context.Args.Add("--port");
+                context.Args.Add(redis.PrimaryEndpoint.Property(EndpointProperty.TargetPort));
+                context.Args.Add("--bind");
+                context.Args.Add("127.0.0.1");
+                context.Args.Add("--save");
+                context.Args.Add("");
+                context.Args.Add("--appendonly");
+                context.Args.Add("no");
+            })
+            .WithIconName("Memory")
+            .WithHealthCheck(healthCheckKey);
+    }
+}

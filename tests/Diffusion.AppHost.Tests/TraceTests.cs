@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Net;
 using System.Text.Json;
 using Diffusion.Decisions.V1;
 using Diffusion.Endusers.V1;
@@ -9,7 +10,7 @@ namespace Diffusion.AppHost.Tests;
 
 /// <summary>
 /// A Decide is one trace across the services and the stores they use, read back from the Aspire dashboard's telemetry
-/// API (<c>/api/telemetry/traces</c>), where the services export it through OTLP as under <c>dotnet run</c>.
+/// API (<c>/api/telemetry/traces/{traceId}</c>), where the services export it through OTLP as under <c>dotnet run</c>.
 /// </summary>
 [Collection(AppCollection.Name)]
 public sealed class TraceTests(AppFixture fixture)
@@ -71,11 +72,16 @@ public sealed class TraceTests(AppFixture fixture)
         IReadOnlyList<Span> spans = [];
         while (DateTime.UtcNow < deadline)
         {
-            using var json = await JsonDocument.ParseAsync(await http.GetStreamAsync(new Uri("/api/telemetry/traces", UriKind.Relative)));
-            spans = Spans(json.RootElement).Where(s => s.TraceId == traceId).ToList();
-            if (complete(spans))
+            using var response = await http.GetAsync(new Uri($"/api/telemetry/traces/{traceId}", UriKind.Relative));
+            if (response.StatusCode != HttpStatusCode.NotFound)
             {
-                return spans;
+                response.EnsureSuccessStatusCode();
+                using var json = await JsonDocument.ParseAsync(await response.Content.ReadAsStreamAsync());
+                spans = Spans(json.RootElement).Where(s => s.TraceId == traceId).ToList();
+                if (complete(spans))
+                {
+                    return spans;
+                }
             }
             await Task.Delay(500);
         }

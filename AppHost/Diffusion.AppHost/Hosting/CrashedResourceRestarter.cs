@@ -4,7 +4,8 @@ namespace Diffusion.AppHost.Hosting;
 /// Starts again a resource whose process died. DCP never does: after a crash (SIGKILL, an unhandled exception)
 /// redis-server, postgres or a service replica goes from Running straight to a terminal state and stays there. A stop
 /// asked for on the dashboard passes through Stopping first, so it is left alone; so are run-to-completion resources
-/// (those another resource waits for with WaitForCompletion, such as the initdb step). Replicas restart one by one:
+/// (those another resource waits for with WaitForCompletion, such as the initdb step) and resources started only on
+/// request (WithExplicitStart, such as Aspire's project rebuilders). Replicas restart one by one:
 /// the start command goes to the replica's resource id (<c>quota-ab12cd34</c>). Crashes in quick succession back off
 /// from 1 s to 30 s, so a resource that cannot live does not spin.
 /// </summary>
@@ -39,6 +40,7 @@ internal sealed partial class CrashedResourceRestarter(
                 lastState.TryGetValue(update.ResourceId, out var before);
                 lastState[update.ResourceId] = state;
                 if (update.Resource is ExecutableResource or ProjectResource
+                    && !update.Resource.HasAnnotationOfType<ExplicitStartupAnnotation>()
                     && before == KnownResourceStates.Running
                     && KnownResourceStates.TerminalStates.Contains(state)
                     && !runToCompletion.Contains(update.Resource))

@@ -1,0 +1,2 @@
+// One app at a time: each starts DCP, the dashboard, Redis, PostgreSQL and six service processes.
+[assembly: CollectionBehavior(DisableTestParallelization = true)]

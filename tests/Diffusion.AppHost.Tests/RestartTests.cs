@@ -15,7 +15,7 @@ public sealed class RestartTests(AppFixture fixture)
         await AppFixture.WaitAllHealthyAsync(fixture.App, timeout.Token);
         var consignee = $"restart-{Guid.NewGuid():N}"[..20];
         var decisions = new Decisions.V1.DecisionService.DecisionServiceClient(fixture.Channel("decisions"));
-        var decision = await decisions.DecideAsync(SystemTests.LppOrder(consignee, 10), deadline: DateTime.UtcNow.AddSeconds(30));
+        var decision = await decisions.DecideAsync(Orders.Lpp(consignee, 10), deadline: DateTime.UtcNow.AddSeconds(30));
         var draw = Assert.Single(decision.Draws);
 
         await KillAndWaitForRestartAsync("redis", crashedProcess: pid => pid, timeout.Token);

@@ -1,6 +1,5 @@
 using Diffusion.Decisions.V1;
 using Diffusion.Quota.V1;
-using Google.Protobuf.WellKnownTypes;
 
 namespace Diffusion.AppHost.Tests;
 
@@ -8,8 +7,6 @@ namespace Diffusion.AppHost.Tests;
 [Collection(AppCollection.Name)]
 public sealed class SystemTests(AppFixture fixture)
 {
-    private static readonly Timestamp AsOf = Timestamp.FromDateTimeOffset(new DateTimeOffset(2026, 3, 1, 0, 0, 0, TimeSpan.Zero));
-
     [Fact]
     public async Task Start_EveryResource_Healthy()
     {
@@ -35,7 +32,7 @@ public sealed class SystemTests(AppFixture fixture)
         var quota = new QuotaService.QuotaServiceClient(fixture.Channel("quota"));
 
         // As samples/tier2-lpp-small.json: 256 H100 to a consignee in the UAE (Tier 2), under the LPP exception.
-        var decision = await decisions.DecideAsync(LppOrder(consignee, 256), deadline: DateTime.UtcNow.AddSeconds(30));
+        var decision = await decisions.DecideAsync(Orders.Lpp(consignee, 256), deadline: DateTime.UtcNow.AddSeconds(30));
 
         Assert.Equal(DecisionOutcome.LicenseException, decision.Outcome);
         Assert.Equal("LPP", decision.LicenseException);
@@ -46,15 +43,4 @@ public sealed class SystemTests(AppFixture fixture)
         Assert.Equal(draw.Tpp, balance.Pending);
         Assert.Equal(balance.Cap - draw.Tpp, balance.Available);
     }
-
-    internal static DecideRequest LppOrder(string consignee, uint quantity) => new()
-    {
-        OrderId = $"order-{consignee}",
-        Exporter = "Acme Servers Inc.",
-        DestinationCountry = "AE",
-        Consignee = new Consignee { Id = consignee, HeadquartersCountry = "AE" },
-        EndUse = "AI training cluster",
-        AsOf = AsOf,
-        Items = { new OrderItem { KnownChip = "NVIDIA H100 SXM", Quantity = quantity } },
-    };
 }

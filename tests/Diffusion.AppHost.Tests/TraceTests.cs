@@ -3,7 +3,6 @@ using System.Net;
 using System.Text.Json;
 using Diffusion.Decisions.V1;
 using Diffusion.Endusers.V1;
-using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 
 namespace Diffusion.AppHost.Tests;
@@ -15,8 +14,6 @@ namespace Diffusion.AppHost.Tests;
 [Collection(AppCollection.Name)]
 public sealed class TraceTests(AppFixture fixture)
 {
-    private static readonly Timestamp AsOf = Timestamp.FromDateTimeOffset(new DateTimeOffset(2026, 3, 1, 0, 0, 0, TimeSpan.Zero));
-
     [Fact]
     public async Task Decide_NveuOrder_OneTraceAcrossServicesRedisAndPostgres()
     {
@@ -25,11 +22,11 @@ public sealed class TraceTests(AppFixture fixture)
         var endUsers = new EndUserService.EndUserServiceClient(fixture.Channel("endusers"));
         var registered = await endUsers.RegisterVeuAsync(new RegisterVeuRequest
         {
-            AsOf = AsOf,
+            AsOf = Orders.AsOf,
             Veu = new Veu
             {
                 Id = veu, Kind = VeuKind.Nveu, Name = "DC " + veu, HeadquartersCountry = "IN", AuthorizedCountries = { "IN" },
-                ValidFrom = Timestamp.FromDateTimeOffset(new DateTimeOffset(2025, 1, 15, 0, 0, 0, TimeSpan.Zero)),
+                ValidFrom = Orders.VeuValidFrom,
             },
         }, deadline: DateTime.UtcNow.AddSeconds(30));
         Assert.True(registered.Registered);
@@ -39,14 +36,7 @@ public sealed class TraceTests(AppFixture fixture)
         var headers = new Metadata { { "traceparent", $"00-{traceId.ToHexString()}-{ActivitySpanId.CreateRandom().ToHexString()}-01" } };
         var decisions = new DecisionService.DecisionServiceClient(fixture.Channel("decisions"));
         // Decisions asks EndUsers (whose VEU registry is in PostgreSQL), Classification and Quota (Redis).
-        var decision = await decisions.DecideAsync(new DecideRequest
-        {
-            OrderId = $"trace-{run}",
-            DestinationCountry = "IN",
-            Consignee = new Consignee { Id = $"trace-{run}", HeadquartersCountry = "IN", VeuId = veu },
-            AsOf = AsOf,
-            Items = { new OrderItem { KnownChip = "NVIDIA H100 SXM", Quantity = 100 } },
-        }, headers, deadline: DateTime.UtcNow.AddSeconds(30));
+        var decision = await decisions.DecideAsync(Orders.Nveu($"trace-{run}", "IN", veu, 100), headers, deadline: DateTime.UtcNow.AddSeconds(30));
         Assert.NotEmpty(decision.ReservationId);
 
         var spans = await ReadTraceAsync(traceId.ToHexString(), spans =>

@@ -68,27 +68,19 @@ public static partial class LocalPostgresBuilderExtensions
             .WithEndpoint(name: LocalPostgresResource.PrimaryEndpointName, scheme: "tcp")
             .WithArgs(context =>
             {
-                if (asPostgres)
+                string[] setpriv = [$"--reuid={LocalPostgresResource.UserName}", $"--regid={LocalPostgresResource.UserName}", "--init-groups", "--", postgresPath];
+                foreach (var argument in asPostgres ? setpriv : [])
                 {
-                    context.Args.Add($"--reuid={LocalPostgresResource.UserName}");
-                    context.Args.Add($"--regid={LocalPostgresResource.UserName}");
-                    context.Args.Add("--init-groups");
-                    context.Args.Add("--");
-                    context.Args.Add(postgresPath);
+                    context.Args.Add(argument);
                 }
                 context.Args.Add("-D");
                 context.Args.Add(data);
                 context.Args.Add("-p");
                 context.Args.Add(postgres.PrimaryEndpoint.Property(EndpointProperty.TargetPort));
-                // TCP on loopback only; no Unix socket (its default directory may not exist or be writable).
-                context.Args.Add("-c");
-                context.Args.Add("listen_addresses=127.0.0.1");
-                context.Args.Add("-c");
-                context.Args.Add("unix_socket_directories=");
-                // Two Quota replicas and EndUsers each keep a pool.
-                context.Args.Add("-c");
-                context.Args.Add("max_connections=300");
             })
+            // TCP on loopback only; no Unix socket (its default directory may not exist or be writable). Two Quota
+            // replicas and EndUsers each keep a connection pool.
+            .WithArgs("-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories=", "-c", "max_connections=300")
             .WithIconName("DatabaseMultiple")
             .WithHealthCheck(healthCheckKey)
             .WaitForCompletion(init);

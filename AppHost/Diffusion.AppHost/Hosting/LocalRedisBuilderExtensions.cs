@@ -37,13 +37,8 @@ public static class LocalRedisBuilderExtensions
             {
                 context.Args.Add("--port");
                 context.Args.Add(redis.PrimaryEndpoint.Property(EndpointProperty.TargetPort));
-                context.Args.Add("--bind");
-                context.Args.Add("127.0.0.1");
-                context.Args.Add("--save");
-                context.Args.Add("");
-                context.Args.Add("--appendonly");
-                context.Args.Add("no");
             })
+            .WithArgs("--bind", "127.0.0.1", "--save", "", "--appendonly", "no")
             .WithIconName("Memory")
             .WithHealthCheck(healthCheckKey);
     }

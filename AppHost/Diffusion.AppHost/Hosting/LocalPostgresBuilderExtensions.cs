@@ -29,7 +29,7 @@ public static partial class LocalPostgresBuilderExtensions
         var data = Path.GetFullPath(dataDirectory);
 
         builder.Eventing.Subscribe<BeforeStartEvent>((@event, cancellationToken) => MachinePackages.EnsureAsync(
-            postgresPath, Package, @event.Services.GetRequiredService<ILogger<LocalPostgresResource>>(), cancellationToken));
+            postgresPath, Package, MachinePackages.IsRoot, @event.Services.GetRequiredService<ILogger<LocalPostgresResource>>(), cancellationToken));
 
         // initdb once: a shell step, because "only if the directory holds no cluster yet" and the ownership the
         // unprivileged user needs are a few lines of shell, and the step should show on the dashboard with its output.

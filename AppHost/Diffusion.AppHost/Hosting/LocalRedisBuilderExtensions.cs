@@ -22,7 +22,7 @@ public static class LocalRedisBuilderExtensions
         var redis = new LocalRedisResource(name, serverPath, builder.AppHostDirectory);
 
         builder.Eventing.Subscribe<BeforeStartEvent>((@event, cancellationToken) => MachinePackages.EnsureAsync(
-            serverPath, "redis-server", @event.Services.GetRequiredService<ILogger<LocalRedisResource>>(), cancellationToken));
+            serverPath, "redis-server", MachinePackages.IsRoot, @event.Services.GetRequiredService<ILogger<LocalRedisResource>>(), cancellationToken));
 
         string? connectionString = null;
         builder.Eventing.Subscribe<ConnectionStringAvailableEvent>(redis, async (_, cancellationToken) =>

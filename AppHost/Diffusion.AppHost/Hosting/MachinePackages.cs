@@ -11,17 +11,18 @@ internal static partial class MachinePackages
     public static bool IsRoot => Environment.UserName == "root";
 
     /// <summary>
-    /// Makes sure <paramref name="binary"/> exists, installing Debian package <paramref name="package"/> if it does not.
+    /// Makes sure <paramref name="binary"/> exists, installing Debian package <paramref name="package"/> if it does not
+    /// and <paramref name="isRoot"/> (<see cref="IsRoot"/>) says apt-get may be run.
     /// </summary>
     /// <exception cref="DistributedApplicationException">The binary is missing and cannot be installed from here.</exception>
-    public static async Task EnsureAsync(string binary, string package, ILogger logger, CancellationToken cancellationToken)
+    public static async Task EnsureAsync(string binary, string package, bool isRoot, ILogger logger, CancellationToken cancellationToken)
     {
         if (File.Exists(binary))
         {
             return;
         }
         var command = $"sudo apt-get install -y {package}";
-        if (!IsRoot)
+        if (!isRoot)
         {
             throw new DistributedApplicationException($"{binary} is missing. Install it with:  {command}");
         }

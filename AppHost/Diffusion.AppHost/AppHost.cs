@@ -2,9 +2,13 @@ using Diffusion.AppHost;
 using Diffusion.AppHost.Hosting;
 
 // The whole system: `dotnet run --project AppHost/Diffusion.AppHost`. DCP starts Redis, PostgreSQL and every
-// service; the Aspire dashboard is at http://127.0.0.1:18888. Each service's gRPC endpoint has a fixed loopback port
-// (ServicePorts.cs). Without a container engine Redis and PostgreSQL are the machine's own binaries (Hosting/);
-// AppHost:UseContainers=true runs Aspire's Redis and PostgreSQL containers instead.
+// service; the Aspire dashboard is at http://127.0.0.1:18888 (Properties/launchSettings.json). Settings, given as
+// `-- --Key=value` or environment variables (AppHost__UseContainers=true):
+//   AppHost:UseContainers=true        Aspire's Redis and PostgreSQL containers instead of the machine's binaries
+//                                     (where a container engine runs; without one they never become healthy)
+//   AppHost:Ports:<service>=<port>    a gRPC port other than the fixed default (ServicePorts.cs)
+//   AppHost:DataDirectory=<dir>       PostgreSQL's data (default <repository>/.diffusion)
+//   AppHost:RedisServerPath, AppHost:PostgresBinDirectory   other binaries than Debian's redis-server and postgresql-15
 var builder = DistributedApplication.CreateBuilder(args);
 var useContainers = builder.Configuration.GetValue<bool>("AppHost:UseContainers");
 var dataDirectory = Path.GetFullPath(builder.Configuration["AppHost:DataDirectory"] ?? "../../.diffusion", builder.AppHostDirectory);

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Diffusion.Quota.V1;
 using Grpc.Core;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Diffusion.AppHost.Tests;
 
@@ -57,6 +58,16 @@ public sealed class RestartTests(AppFixture fixture)
             cancellationToken);
         Assert.True(Processes.IsRunning(Processes.Pid(restarted)!.Value));
         await notifications.WaitForResourceHealthyAsync(name, cancellationToken);
+
+        // The restart is in the resource's own console log, where the dashboard shows it.
+        var logs = fixture.App.Services.GetRequiredService<ResourceLoggerService>();
+        await foreach (var batch in logs.WatchAsync(running.ResourceId).WithCancellation(cancellationToken))
+        {
+            if (batch.Any(line => line.Content.Contains($"{running.ResourceId} started again", StringComparison.Ordinal)))
+            {
+                break;
+            }
+        }
     }
 
     private static async Task<T> RetryWhileUnavailableAsync<T>(Func<Task<T>> call, CancellationToken cancellationToken)

@@ -35,20 +35,23 @@ public sealed class TraceTests(AppFixture fixture)
         var traceId = ActivityTraceId.CreateRandom();
         var headers = new Metadata { { "traceparent", $"00-{traceId.ToHexString()}-{ActivitySpanId.CreateRandom().ToHexString()}-01" } };
         var decisions = new DecisionService.DecisionServiceClient(fixture.Channel("decisions"));
-        // Decisions asks EndUsers (whose VEU registry is in PostgreSQL), Classification and Quota (Redis).
+        // Decisions asks EndUsers (whose VEU registry is in PostgreSQL), Classification and Quota (Redis, then its ledger).
         var decision = await decisions.DecideAsync(Orders.Nveu($"trace-{run}", "IN", veu, 100), headers, deadline: DateTime.UtcNow.AddSeconds(30));
         Assert.NotEmpty(decision.ReservationId);
 
         var spans = await ReadTraceAsync(traceId.ToHexString(), spans =>
             Has(spans, "decisions", "Microsoft.AspNetCore") && Has(spans, "classification", "Microsoft.AspNetCore")
             && Has(spans, "quota", "Microsoft.AspNetCore") && Has(spans, "quota", "OpenTelemetry.Instrumentation.StackExchangeRedis")
-            && spans.Any(s => s.Scope == "Npgsql"));
+            && Has(spans, "quota", "Diffusion.Quota.Ledger") && Has(spans, "quota", "Npgsql") && Has(spans, "endusers", "Npgsql"));
 
         Assert.Contains(spans, s => s.Service == "decisions" && s.Name.Contains("DecisionService/Decide", StringComparison.Ordinal));
         Assert.Contains(spans, s => s.Service == "classification" && s.Name.Contains("ClassificationService/Classify", StringComparison.Ordinal));
         Assert.Contains(spans, s => s.Service == "quota" && s.Name.Contains("QuotaService/Reserve", StringComparison.Ordinal));
         Assert.Contains(spans, s => s.Scope == "OpenTelemetry.Instrumentation.StackExchangeRedis");
-        Assert.Contains(spans, s => s.Scope == "Npgsql");
+        // Quota's durable write runs on its ledger writer loop; the "ledger write" span carries the Reserve's trace there.
+        Assert.Contains(spans, s => s.Service == "quota" && s.Scope == "Diffusion.Quota.Ledger" && s.Name == "ledger write");
+        Assert.Contains(spans, s => s.Service == "quota" && s.Scope == "Npgsql");
+        Assert.Contains(spans, s => s.Service == "endusers" && s.Scope == "Npgsql");
     }
 
     private static bool Has(IReadOnlyList<Span> spans, string service, string scope) =>

@@ -1,7 +1,9 @@
+using System.Diagnostics;
 using System.Threading.Channels;
 using Diffusion.Quota.Reservations;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using OpenTelemetry;
 
 namespace Diffusion.Quota.Storage;
 
@@ -15,6 +17,9 @@ namespace Diffusion.Quota.Storage;
 internal sealed partial class LedgerWriter(NpgsqlDataSource dataSource, IOptions<QuotaOptions> options, ILogger<LedgerWriter> logger)
     : BackgroundService
 {
+    /// <summary>Source of the "ledger write" span that parents a batch's PostgreSQL spans.</summary>
+    private static readonly ActivitySource Tracing = new("Diffusion.Quota.Ledger");
+
     private readonly Channel<Operation> queue = Channel.CreateUnbounded<Operation>(new UnboundedChannelOptions { SingleReader = false });
 
     /// <summary>
@@ -62,6 +67,8 @@ internal sealed partial class LedgerWriter(NpgsqlDataSource dataSource, IOptions
                 continue;
             }
 
+            using var span = StartBatchSpan(batch);
+            using var untraced = span is null ? SuppressInstrumentationScope.Begin() : null;
             for (var attempt = 1; ; attempt++)
             {
                 try
@@ -87,6 +94,25 @@ internal sealed partial class LedgerWriter(NpgsqlDataSource dataSource, IOptions
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// The batch's PostgreSQL work belongs to the requests it serves, but runs on the writer loop, where no request's
+    /// trace flows. So one "ledger write" span continues the first traced caller's trace (a Reserve's trace then shows
+    /// its durable write) and links every other caller's. A batch of untraced callers only (the expiry sweeper) gets no
+    /// span, and its PostgreSQL calls none either.
+    /// </summary>
+    private static Activity? StartBatchSpan(List<Operation> batch)
+    {
+        var callers = batch.Where(o => o.Caller is not null).Select(o => o.Caller!.Value).ToList();
+        if (callers.Count == 0)
+        {
+            return null;
+        }
+
+        var span = Tracing.StartActivity("ledger write", ActivityKind.Internal, callers[0], links: [.. callers.Skip(1).Select(c => new ActivityLink(c))]);
+        span?.SetTag("diffusion.ledger.batch_size", batch.Count);
+        return span;
     }
 
     /// <summary>
@@ -209,6 +235,9 @@ internal sealed partial class LedgerWriter(NpgsqlDataSource dataSource, IOptions
     private abstract record Operation
     {
         public TaskCompletionSource<object?> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        /// <summary>The trace of the request that queued this operation, if it is traced.</summary>
+        public ActivityContext? Caller { get; } = Activity.Current?.Context;
     }
 
     private sealed record Insert(Reservation Row) : Operation;

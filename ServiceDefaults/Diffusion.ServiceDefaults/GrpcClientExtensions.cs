@@ -1,4 +1,6 @@
 using Grpc.Core;
+using Grpc.Net.ClientFactory;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Microsoft.Extensions.Hosting;
@@ -12,13 +14,21 @@ public static class GrpcClientExtensions
     /// <c>http://_grpc.{name}</c>: service discovery resolves it from <c>services__{name}__grpc__0..n</c>, which the
     /// AppHost's WithReference sets. The incoming call's deadline and cancellation flow to every call made while
     /// serving it (<c>EnableCallContextPropagation</c>); outside a call (a background sweeper) there is nothing to
-    /// propagate, and that is not an error.
+    /// propagate, and that is not an error. A service whose configuration names no address for
+    /// <paramref name="serviceName"/> stops at start, naming the setting (service discovery alone would start and then
+    /// fail every call).
     /// </summary>
     public static IHttpClientBuilder AddGrpcServiceClient<TClient>(this IHostApplicationBuilder builder, string serviceName)
         where TClient : ClientBase
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentException.ThrowIfNullOrWhiteSpace(serviceName);
+        builder.Services.AddOptions<GrpcClientFactoryOptions>(typeof(TClient).Name)
+            .Validate<IConfiguration>(
+                (_, configuration) => !string.IsNullOrWhiteSpace(configuration[$"services:{serviceName}:grpc:0"]),
+                $"services:{serviceName}:grpc:0 is not set (environment variable services__{serviceName}__grpc__0=http://127.0.0.1:<port>); "
+                + $"the AppHost sets it for every project that has WithReference({serviceName}).")
+            .ValidateOnStart();
         return builder.Services
             .AddGrpcClient<TClient>(options => options.Address = new Uri($"http://_grpc.{serviceName}"))
             .EnableCallContextPropagation(options => options.SuppressContextNotFoundErrors = true);

@@ -4,6 +4,7 @@ using Grpc.Core;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 
 namespace Diffusion.ServiceDefaults.Tests;
 
@@ -79,20 +80,15 @@ public sealed class GrpcClientTests
     }
 
     [Fact]
-    public async Task AddGrpcServiceClient_NoAddressConfigured_StartsAndCallsFailUnavailable()
+    public async Task AddGrpcServiceClient_NoAddressConfigured_FailsAtStartNamingTheSetting()
     {
-        await using var caller = await ServiceHost.StartAsync(
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => ServiceHost.StartAsync(
             new Dictionary<string, string?>(),
-            builder => builder.AddGrpcServiceClient<ClassificationService.ClassificationServiceClient>("unconfigured"));
-        var client = caller.App.Services.GetRequiredService<ClassificationService.ClassificationServiceClient>();
+            builder => builder.AddGrpcServiceClient<ClassificationService.ClassificationServiceClient>("unconfigured")));
 
-        var error = await Assert.ThrowsAsync<RpcException>(() =>
-            client.ClassifyAsync(new ClassifyRequest { KnownChip = "H100" }, deadline: DateTime.UtcNow.AddSeconds(10)).ResponseAsync);
-
-        // Service discovery resolves per call, not at start, and with no services:unconfigured:grpc:N its pass-through
-        // provider hands the bare name to DNS ("unconfigured:80"): nothing fails at boot, every call is UNAVAILABLE.
-        Assert.Equal(StatusCode.Unavailable, error.StatusCode);
-        Assert.Contains("unconfigured", error.Status.Detail, StringComparison.Ordinal);
+        // Service discovery alone resolves per call and would hand the bare name to DNS: the service would start and
+        // fail every call. The operator is told at start instead.
+        Assert.Contains("services__unconfigured__grpc__0", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -69,32 +69,73 @@ internal sealed partial class LedgerWriter(NpgsqlDataSource dataSource, IOptions
 
             using var span = StartBatchSpan(batch);
             using var untraced = span is null ? SuppressInstrumentationScope.Begin() : null;
-            for (var attempt = 1; ; attempt++)
-            {
-                try
-                {
-                    await WriteAsync(batch, stoppingToken);
-                    break;
-                }
-                catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure && attempt < 3)
-                {
-                    Log.BatchRetried(logger, batch.Count, e.SqlState);
-                }
-                catch (Exception e) when (e is NpgsqlException or TimeoutException or InvalidOperationException or OperationCanceledException)
-                {
-                    // The outcome of a failed COMMIT may be unknown: callers treat this as "maybe written"
-                    // (see QuotaEngine) and answer UNAVAILABLE.
-                    Log.BatchFailed(logger, e, batch.Count);
-                    foreach (var operation in batch)
-                    {
-                        operation.Completion.TrySetException(new QuotaException(QuotaErrorKind.Unavailable, "ledger unavailable: " + e.Message, e));
-                    }
+            await WriteIsolatingAsync(batch, stoppingToken);
+        }
+    }
 
-                    break;
+    /// <summary>
+    /// Writes a batch; when PostgreSQL refuses a row (the row's fault, not the connection's), the batch is halved and
+    /// each half written on its own, down to the one operation at fault, which alone gets the error. Every other
+    /// caller gets the answer to its own request.
+    /// </summary>
+    private async Task WriteIsolatingAsync(List<Operation> batch, CancellationToken stoppingToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await WriteAsync(batch, stoppingToken);
+                return;
+            }
+            catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure && attempt < 3)
+            {
+                Log.BatchRetried(logger, batch.Count, e.SqlState);
+            }
+            catch (PostgresException e) when (IsRowFault(e))
+            {
+                if (batch.Count == 1)
+                {
+                    Log.RowRefused(logger, e, e.SqlState);
+                    batch[0].Completion.TrySetException(RowRefused(e));
+                    return;
                 }
+
+                Log.BatchSplit(logger, batch.Count, e.SqlState);
+                var half = batch.Count / 2;
+                await WriteIsolatingAsync(batch[..half], stoppingToken);
+                await WriteIsolatingAsync(batch[half..], stoppingToken);
+                return;
+            }
+            catch (Exception e) when (e is NpgsqlException or TimeoutException or InvalidOperationException or OperationCanceledException)
+            {
+                // The outcome of a failed COMMIT may be unknown: callers treat this as "maybe written"
+                // (see QuotaEngine) and answer UNAVAILABLE.
+                Log.BatchFailed(logger, e, batch.Count);
+                foreach (var operation in batch)
+                {
+                    operation.Completion.TrySetException(new QuotaException(QuotaErrorKind.Unavailable, "ledger unavailable: " + e.Message, e));
+                }
+
+                return;
             }
         }
     }
+
+    /// <summary>
+    /// Whether PostgreSQL refused what a statement carries rather than failing as a server: connection trouble (08),
+    /// transaction rollback such as serialization failures (40), resources (53), operator intervention (57), system
+    /// (58) and internal (XX) errors are the server's; any other class (22 data exception, 23 constraint ...) is the
+    /// fault of a row, which a retry of that row can never fix. Only a refused statement is certain to have committed
+    /// nothing, so only it is isolated.
+    /// </summary>
+    private static bool IsRowFault(PostgresException e) =>
+        e.SqlState.Length == 5 && e.SqlState[..2] is not ("08" or "40" or "53" or "57" or "58" or "XX");
+
+    private static QuotaException RowRefused(PostgresException e) => e.SqlState.StartsWith("22", StringComparison.Ordinal)
+        ? new QuotaException(QuotaErrorKind.InvalidArgument, $"the ledger refused a value of this request ({e.SqlState}: {Truncate(e.MessageText)})", e)
+        : new QuotaException(QuotaErrorKind.FailedPrecondition, $"the ledger refused this request ({e.SqlState}: {Truncate(e.MessageText)})", e);
+
+    private static string Truncate(string text) => text.Length <= 200 ? text : text[..200];
 
     /// <summary>
     /// The batch's PostgreSQL work belongs to the requests it serves, but runs on the writer loop, where no request's
@@ -251,5 +292,11 @@ internal sealed partial class LedgerWriter(NpgsqlDataSource dataSource, IOptions
 
         [LoggerMessage(2, LogLevel.Error, "Ledger batch of {Count} failed")]
         public static partial void BatchFailed(ILogger logger, Exception exception, int count);
+
+        [LoggerMessage(3, LogLevel.Warning, "Ledger batch of {Count} split after PostgreSQL refused a row ({SqlState})")]
+        public static partial void BatchSplit(ILogger logger, int count, string sqlState);
+
+        [LoggerMessage(4, LogLevel.Warning, "Ledger refused one operation ({SqlState})")]
+        public static partial void RowRefused(ILogger logger, Exception exception, string sqlState);
     }
 }

@@ -53,8 +53,19 @@ internal sealed partial class QuotaEngine(
     /// Reserve: hold every draw in Redis (all or nothing), record the answer in the ledger, then answer. A retry
     /// (same id, same draws) gets the first answer, a refusal included; the same id with other draws is ALREADY_EXISTS.
     /// </summary>
-    public async Task<ReserveAnswer> ReserveAsync(ReserveCommand command, CancellationToken cancellationToken)
+    public Task<ReserveAnswer> ReserveAsync(ReserveCommand command, CancellationToken cancellationToken) =>
+        Detached(() => ReserveCoreAsync(command), cancellationToken);
+
+    /// <summary>
+    /// Runs a mutating operation on its own, not on the caller's token: it completes or fails as a whole (Redis and
+    /// the ledger never left half-changed because a caller's deadline passed between them); the caller may stop waiting.
+    /// </summary>
+    private static Task<T> Detached<T>(Func<Task<T>> operation, CancellationToken cancellationToken) =>
+        Task.Run(operation, CancellationToken.None).WaitAsync(cancellationToken);
+
+    private async Task<ReserveAnswer> ReserveCoreAsync(ReserveCommand command)
     {
+        var cancellationToken = CancellationToken.None;
         var now = Now();
         var asOf = DateOnly.FromDateTime(now.UtcDateTime);
         var allocations = command.Draws.Select(d => catalog.RuleAllocation(command.RuleSet, BucketId.Parse(d.BucketId), asOf)).ToList();
@@ -132,9 +143,12 @@ internal sealed partial class QuotaEngine(
     }
 
     /// <summary>Commit: pending -> committed, decided in the ledger, then applied to Redis. Idempotent.</summary>
-    public async Task<TransitionAnswer> CommitAsync(string reservationId, CancellationToken cancellationToken)
+    public Task<TransitionAnswer> CommitAsync(string reservationId, CancellationToken cancellationToken) =>
+        Detached(() => CommitCoreAsync(reservationId), cancellationToken);
+
+    private async Task<TransitionAnswer> CommitCoreAsync(string reservationId)
     {
-        var row = await TransitionAsync(reservationId, ReservationState.Committed, cancellationToken);
+        var row = await TransitionAsync(reservationId, ReservationState.Committed);
         if (row.State != ReservationState.Committed)
         {
             throw new QuotaException(
@@ -146,9 +160,12 @@ internal sealed partial class QuotaEngine(
     }
 
     /// <summary>Release: pending -> released (its TPP returns). Idempotent; releasing an expired or refused one answers its state.</summary>
-    public async Task<TransitionAnswer> ReleaseAsync(string reservationId, CancellationToken cancellationToken)
+    public Task<TransitionAnswer> ReleaseAsync(string reservationId, CancellationToken cancellationToken) =>
+        Detached(() => ReleaseCoreAsync(reservationId), cancellationToken);
+
+    private async Task<TransitionAnswer> ReleaseCoreAsync(string reservationId)
     {
-        var row = await TransitionAsync(reservationId, ReservationState.Released, cancellationToken);
+        var row = await TransitionAsync(reservationId, ReservationState.Released);
         if (row.State == ReservationState.Committed)
         {
             throw new QuotaException(
@@ -180,12 +197,23 @@ internal sealed partial class QuotaEngine(
     /// An officer creates a bucket or changes its cap; audited with who, when and why. A cap below what the bucket
     /// already holds (committed + pending) is FAILED_PRECONDITION: nothing granted is ever taken back.
     /// </summary>
-    public async Task<SetAllocationAnswer> SetAllocationAsync(string bucketId, long cap, string actor, string reason, CancellationToken cancellationToken)
+    /// <remarks>
+    /// Redis is changed inside the ledger's transaction (its Lua script decides "not below what the bucket holds"),
+    /// so until the commit Redis may run ahead of the record. The caller's token therefore never reaches the work:
+    /// a deadline cannot roll the ledger back after Redis changed. If the commit still fails or its outcome is
+    /// unknown, Redis is fenced: every replica rebuilds it from the ledger.
+    /// </remarks>
+    public Task<SetAllocationAnswer> SetAllocationAsync(string bucketId, long cap, string actor, string reason, CancellationToken cancellationToken) =>
+        Detached(() => SetAllocationCoreAsync(bucketId, cap, actor, reason), cancellationToken);
+
+    private async Task<SetAllocationAnswer> SetAllocationCoreAsync(string bucketId, long cap, string actor, string reason)
     {
+        var cancellationToken = CancellationToken.None;
         var now = Now();
         var epoch = await recovery.EnsureReadyAsync(cancellationToken);
         (long Committed, long Pending)? below = null;
         var redisChanged = false;
+        var recorded = false;
         try
         {
             var (previous, applied) = await LedgerAsync(() => ledger.SetCapAsync(
@@ -215,6 +243,7 @@ internal sealed partial class QuotaEngine(
                     return true;
                 },
                 cancellationToken));
+            recorded = true;
             if (!applied)
             {
                 throw new QuotaException(
@@ -226,10 +255,10 @@ internal sealed partial class QuotaEngine(
             var balance = (await BalancesAsync(epoch, [bucketId], null))[0] ?? new BucketBalance(bucketId, cap, 0, 0);
             return new SetAllocationAnswer(balance, previous, now);
         }
-        catch (QuotaException e) when (e.Kind == QuotaErrorKind.Unavailable && redisChanged)
+        catch (Exception) when (redisChanged && !recorded)
         {
-            // Redis has the new cap but the ledger's transaction did not commit (or we cannot tell). Redis must never
-            // allow more than the ledger: force every replica to rebuild it from the ledger.
+            // Redis has the new cap but the ledger's transaction did not commit (or we cannot tell), whatever the
+            // failure was. Redis must never allow more than the ledger: force every replica to rebuild it from the ledger.
             await ForceRebuildAsync();
             throw;
         }
@@ -298,9 +327,10 @@ internal sealed partial class QuotaEngine(
         return (differences, ids.Count);
     }
 
-    private async Task<Reservation> TransitionAsync(string reservationId, ReservationState target, CancellationToken cancellationToken)
+    private async Task<Reservation> TransitionAsync(string reservationId, ReservationState target)
     {
-        var row = await writer.TransitionAsync(reservationId, target, Now(), cancellationToken)
+        // Not the caller's token: a ledger decision is always applied to Redis, even when its caller stopped waiting.
+        var row = await writer.TransitionAsync(reservationId, target, Now(), CancellationToken.None)
             ?? throw new QuotaException(QuotaErrorKind.NotFound, $"reservation_id: no reservation '{reservationId}'");
         if (row.State is ReservationState.Committed or ReservationState.Released or ReservationState.Expired)
         {

@@ -1,0 +1,67 @@
+using Diffusion.Quota.Tests.Infrastructure;
+using Diffusion.Quota.V1;
+using Diffusion.Testing.Postgres;
+using Diffusion.Testing.Redis;
+using Grpc.Core;
+
+namespace Diffusion.Quota.Tests.Grpc;
+
+/// <summary>A caller that gives up half-way must not leave Redis and the ledger apart.</summary>
+[Collection(QuotaCollection.Name)]
+public sealed class CallerDeadlineTests(RedisFixture redis, PostgresFixture postgres) : QuotaTestBase(redis, postgres)
+{
+    private const long RuleCap = 26_900_000; // rules: an LPP bucket's cap per consignee-year
+
+    [Fact]
+    public async Task SetAllocation_CallersWithMillisecondDeadlines_RedisCapEqualsTheLedgers()
+    {
+        await using var cluster = await QuotaCluster.StartAsync(Settings(), 1);
+        var client = cluster.Client(0)!;
+        var buckets = Enumerable.Range(0, 1_000).Select(i => $"lpp/deadline-{i}/2026").ToList();
+
+        // Rounds of 200 concurrent calls, each with a deadline of 1-20 ms: many expire while their work is under way.
+        var outcomes = new List<StatusCode>();
+        foreach (var round in buckets.Chunk(200))
+        {
+            outcomes.AddRange(await Task.WhenAll(round.Select((bucket, i) => Task.Run(async () =>
+            {
+                try
+                {
+                    await client.SetAllocationAsync(
+                        new SetAllocationRequest { BucketId = bucket, Cap = 1_000 + i, Reason = "deadline test", Actor = "officer-1" },
+                        deadline: DateTime.UtcNow.AddMilliseconds(1 + (i % 20)));
+                    return StatusCode.OK;
+                }
+                catch (RpcException e)
+                {
+                    return e.StatusCode;
+                }
+            }))));
+        }
+
+        Assert.All(outcomes, s => Assert.Contains(s, new[] { StatusCode.OK, StatusCode.DeadlineExceeded, StatusCode.Cancelled, StatusCode.Unavailable }));
+
+        // Work a caller abandoned finishes on its own: wait (bounded) until the ledger stops changing.
+        long changes = -1;
+        for (var attempt = 0; attempt < 50; attempt++)
+        {
+            await Task.Delay(100);
+            var now = await ScalarAsync<long>("SELECT count(*) FROM allocation_changes");
+            if (now == changes)
+            {
+                break;
+            }
+
+            changes = now;
+        }
+
+        var consistency = await client.CheckConsistencyAsync(new CheckConsistencyRequest());
+        Assert.True(consistency.Consistent, string.Join("; ", consistency.Discrepancies));
+        for (var i = 0; i < buckets.Count; i++)
+        {
+            var ledgerCap = await ScalarAsync<long>("SELECT coalesce((SELECT cap FROM buckets WHERE bucket_id = $1), -1)", buckets[i]);
+            var balance = await client.GetBalanceAsync(new GetBalanceRequest { BucketId = buckets[i] });
+            Assert.Equal(ledgerCap < 0 ? RuleCap : ledgerCap, balance.Cap);
+        }
+    }
+}

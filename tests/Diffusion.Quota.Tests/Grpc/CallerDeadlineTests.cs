@@ -64,4 +64,58 @@ public sealed class CallerDeadlineTests(RedisFixture redis, PostgresFixture post
             Assert.Equal(ledgerCap < 0 ? RuleCap : ledgerCap, balance.Cap);
         }
     }
+
+    [Fact]
+    public async Task CommitAndRelease_CallersWithMillisecondDeadlines_RedisFollowsTheLedger()
+    {
+        await using var cluster = await QuotaCluster.StartAsync(Settings(), 1);
+        var client = cluster.Client(0)!;
+        var ids = Enumerable.Range(0, 600).Select(i => $"d{i}").ToList();
+        foreach (var round in ids.Chunk(100))
+        {
+            await Task.WhenAll(round.Select(id => client.ReserveAsync(
+                new ReserveRequest { ReservationId = id, Draws = { new Draw { BucketId = "lpp/consignee-1/2026", Tpp = 1 } } }).ResponseAsync));
+        }
+
+        // Even ids commit, odd ids release, each caller giving up after 1-20 ms.
+        foreach (var round in ids.Chunk(200))
+        {
+            await Task.WhenAll(round.Select((id, i) => Task.Run(async () =>
+            {
+                var deadline = DateTime.UtcNow.AddMilliseconds(1 + (i % 20));
+                try
+                {
+                    if (i % 2 == 0)
+                    {
+                        await client.CommitAsync(new CommitRequest { ReservationId = id }, deadline: deadline);
+                    }
+                    else
+                    {
+                        await client.ReleaseAsync(new ReleaseRequest { ReservationId = id }, deadline: deadline);
+                    }
+                }
+                catch (RpcException e) when (e.StatusCode is StatusCode.DeadlineExceeded or StatusCode.Cancelled)
+                {
+                    // The caller stopped waiting; the work goes on or never started.
+                }
+            })));
+        }
+
+        // Bounded wait until the ledger stops changing, then Redis must agree with it.
+        long pending = -1;
+        for (var attempt = 0; attempt < 50; attempt++)
+        {
+            await Task.Delay(100);
+            var now = await ScalarAsync<long>("SELECT count(*) FROM reservations WHERE state = 1");
+            if (now == pending)
+            {
+                break;
+            }
+
+            pending = now;
+        }
+
+        var consistency = await client.CheckConsistencyAsync(new CheckConsistencyRequest());
+        Assert.True(consistency.Consistent, string.Join("; ", consistency.Discrepancies));
+    }
 }

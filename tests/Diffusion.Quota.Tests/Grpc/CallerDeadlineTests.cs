@@ -41,19 +41,8 @@ public sealed class CallerDeadlineTests(RedisFixture redis, PostgresFixture post
 
         Assert.All(outcomes, s => Assert.Contains(s, new[] { StatusCode.OK, StatusCode.DeadlineExceeded, StatusCode.Cancelled, StatusCode.Unavailable }));
 
-        // Work a caller abandoned finishes on its own: wait (bounded) until the ledger stops changing.
-        long changes = -1;
-        for (var attempt = 0; attempt < 50; attempt++)
-        {
-            await Task.Delay(100);
-            var now = await ScalarAsync<long>("SELECT count(*) FROM allocation_changes");
-            if (now == changes)
-            {
-                break;
-            }
-
-            changes = now;
-        }
+        // Work a caller abandoned finishes on its own.
+        await UntilUnchangedAsync("SELECT count(*) FROM allocation_changes");
 
         var consistency = await client.CheckConsistencyAsync(new CheckConsistencyRequest());
         Assert.True(consistency.Consistent, string.Join("; ", consistency.Discrepancies));
@@ -101,21 +90,27 @@ public sealed class CallerDeadlineTests(RedisFixture redis, PostgresFixture post
             })));
         }
 
-        // Bounded wait until the ledger stops changing, then Redis must agree with it.
-        long pending = -1;
-        for (var attempt = 0; attempt < 50; attempt++)
-        {
-            await Task.Delay(100);
-            var now = await ScalarAsync<long>("SELECT count(*) FROM reservations WHERE state = 1");
-            if (now == pending)
-            {
-                break;
-            }
-
-            pending = now;
-        }
+        // Work a caller abandoned finishes on its own; then Redis must agree with the ledger.
+        await UntilUnchangedAsync("SELECT count(*) FROM reservations WHERE state = 1");
 
         var consistency = await client.CheckConsistencyAsync(new CheckConsistencyRequest());
         Assert.True(consistency.Consistent, string.Join("; ", consistency.Discrepancies));
+    }
+
+    /// <summary>Waits (at most 5 s) until a count in the ledger stays the same for 100 ms.</summary>
+    private async Task UntilUnchangedAsync(string countSql)
+    {
+        long last = -1;
+        for (var attempt = 0; attempt < 50; attempt++)
+        {
+            await Task.Delay(100);
+            var now = await ScalarAsync<long>(countSql);
+            if (now == last)
+            {
+                return;
+            }
+
+            last = now;
+        }
     }
 }

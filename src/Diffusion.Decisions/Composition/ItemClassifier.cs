@@ -51,14 +51,16 @@ internal sealed class ItemClassifier(ClassificationService.ClassificationService
 
         async Task<(int, ClassifiedLine)> ClassifyAssemblyAsync(int index, Assembly assembly)
         {
-            var parts = await Task.WhenAll(assembly.Parts.Select((part, p) =>
+            // Awaited, not a continuation: a part's INVALID_ARGUMENT (an unknown chip) must reach the caller as itself,
+            // not as the cancelled continuation of a faulted call.
+            var parts = await Task.WhenAll(assembly.Parts.Select(async (part, p) =>
             {
                 var field = $"items[{index}].assembly.parts[{p}]";
                 var request = part.ChipCase == AssemblyPart.ChipOneofCase.Spec
                     ? new ClassifyRequest { Chip = part.Spec }
                     : new ClassifyRequest { KnownChip = part.KnownChip };
-                return ClassifyAsync(field, request, ruleSet, asOf, cancellationToken)
-                    .ContinueWith(t => new AssemblyChip(ClassifiedLine.Of(t.Result, request), part.Count), cancellationToken, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
+                var response = await ClassifyAsync(field, request, ruleSet, asOf, cancellationToken).ConfigureAwait(false);
+                return new AssemblyChip(ClassifiedLine.Of(response, request), part.Count);
             })).ConfigureAwait(false);
             return (index, ClassifiedLine.OfAssembly(assembly.Name, parts));
         }

@@ -1,6 +1,8 @@
 using System.Text.RegularExpressions;
 using Diffusion.Classification.V1;
 using Diffusion.Decisions.V1;
+using Diffusion.ServiceDefaults;
+using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 
 namespace Diffusion.Decisions.Grpc;
@@ -45,6 +47,24 @@ internal static partial class OrderValidation
             return ("order_id", idProblem);
         }
 
+        if (order.AsOf is { } asOf && !IsTimestamp(asOf))
+        {
+            return ("as_of", "is not a valid timestamp");
+        }
+
+        foreach (var (field, value, max) in new[]
+        {
+            ("exporter", order.Exporter, RequestText.MaxTextLength),
+            ("end_use", order.EndUse, RequestText.MaxTextLength),
+            ("rule_set", order.RuleSet, RequestText.MaxIdLength),
+        })
+        {
+            if (RequestText.Problem(value, max) is { } textProblem)
+            {
+                return (field, textProblem);
+            }
+        }
+
         if (order.Items.Count == 0)
         {
             return ("items", "an order needs at least one item");
@@ -65,12 +85,12 @@ internal static partial class OrderValidation
 
         if (!IsCountry(order.DestinationCountry))
         {
-            return ("destination_country", $"'{order.DestinationCountry}' is not an ISO 3166-1 alpha-2 code (two upper-case letters)");
+            return ("destination_country", $"{RequestText.Quote(order.DestinationCountry)} is not an ISO 3166-1 alpha-2 code (two upper-case letters)");
         }
 
         if (order.OriginCountry.Length > 0 && !IsCountry(order.OriginCountry))
         {
-            return ("origin_country", $"'{order.OriginCountry}' is not an ISO 3166-1 alpha-2 code (two upper-case letters)");
+            return ("origin_country", $"{RequestText.Quote(order.OriginCountry)} is not an ISO 3166-1 alpha-2 code (two upper-case letters)");
         }
 
         if (order.Consignee is null)
@@ -83,6 +103,16 @@ internal static partial class OrderValidation
             return ("consignee.id", "required");
         }
 
+        if (RequestText.Problem(order.Consignee.Id) is { } consigneeProblem)
+        {
+            return ("consignee.id", consigneeProblem);
+        }
+
+        if (RequestText.Problem(order.Consignee.VeuId) is { } veuProblem)
+        {
+            return ("consignee.veu_id", veuProblem);
+        }
+
         if (order.Consignee.Id.Contains('/', StringComparison.Ordinal))
         {
             return ("consignee.id", "must not contain '/' (it names the consignee's LPP bucket)");
@@ -90,12 +120,12 @@ internal static partial class OrderValidation
 
         if (order.Consignee.HeadquartersCountry.Length > 0 && !IsCountry(order.Consignee.HeadquartersCountry))
         {
-            return ("consignee.headquarters_country", $"'{order.Consignee.HeadquartersCountry}' is not an ISO 3166-1 alpha-2 code");
+            return ("consignee.headquarters_country", $"{RequestText.Quote(order.Consignee.HeadquartersCountry)} is not an ISO 3166-1 alpha-2 code");
         }
 
         if (order.Consignee.ParentHeadquartersCountry.Length > 0 && !IsCountry(order.Consignee.ParentHeadquartersCountry))
         {
-            return ("consignee.parent_headquarters_country", $"'{order.Consignee.ParentHeadquartersCountry}' is not an ISO 3166-1 alpha-2 code");
+            return ("consignee.parent_headquarters_country", $"{RequestText.Quote(order.Consignee.ParentHeadquartersCountry)} is not an ISO 3166-1 alpha-2 code");
         }
 
         return null;
@@ -114,8 +144,8 @@ internal static partial class OrderValidation
                 return (field, "one of chip, known_chip, memory, assembly or model_weights is required");
             case OrderItem.ItemOneofCase.Chip:
                 return ChipProblem(item.Chip, field + ".chip");
-            case OrderItem.ItemOneofCase.KnownChip when string.IsNullOrWhiteSpace(item.KnownChip):
-                return (field + ".known_chip", "must not be empty");
+            case OrderItem.ItemOneofCase.KnownChip:
+                return NameProblem(item.KnownChip, field + ".known_chip", required: true);
             case OrderItem.ItemOneofCase.Memory:
                 return MemoryProblem(item.Memory, field + ".memory");
             case OrderItem.ItemOneofCase.Assembly:
@@ -129,6 +159,11 @@ internal static partial class OrderValidation
 
     private static (string, string)? ChipProblem(ChipSpec chip, string field)
     {
+        if (NameProblem(chip.Name, field + ".name", required: false) is { } nameProblem)
+        {
+            return nameProblem;
+        }
+
         if (chip.Rates.Count == 0)
         {
             return (field + ".rates", "at least one compute rate is required");
@@ -160,6 +195,11 @@ internal static partial class OrderValidation
 
     private static (string, string)? MemoryProblem(MemorySpec memory, string field)
     {
+        if (NameProblem(memory.Name, field + ".name", required: false) is { } nameProblem)
+        {
+            return nameProblem;
+        }
+
         if (!double.IsFinite(memory.BandwidthGbPerS) || memory.BandwidthGbPerS <= 0)
         {
             return (field + ".bandwidth_gb_per_s", "must be a positive number");
@@ -172,6 +212,11 @@ internal static partial class OrderValidation
 
     private static (string, string)? AssemblyProblem(Assembly assembly, string field)
     {
+        if (NameProblem(assembly.Name, field + ".name", required: false) is { } nameProblem)
+        {
+            return nameProblem;
+        }
+
         if (assembly.Parts.Count == 0)
         {
             return (field + ".parts", "an assembly needs at least one chip");
@@ -192,8 +237,8 @@ internal static partial class OrderValidation
                     return (partField, "one of spec or known_chip is required");
                 case AssemblyPart.ChipOneofCase.Spec when ChipProblem(part.Spec, partField + ".spec") is { } problem:
                     return problem;
-                case AssemblyPart.ChipOneofCase.KnownChip when string.IsNullOrWhiteSpace(part.KnownChip):
-                    return (partField + ".known_chip", "must not be empty");
+                case AssemblyPart.ChipOneofCase.KnownChip when NameProblem(part.KnownChip, partField + ".known_chip", required: true) is { } problem:
+                    return problem;
                 default:
                     break;
             }
@@ -207,6 +252,11 @@ internal static partial class OrderValidation
         if (string.IsNullOrWhiteSpace(weights.ModelName))
         {
             return (field + ".model_name", "required");
+        }
+
+        if (NameProblem(weights.ModelName, field + ".model_name", required: true) is { } nameProblem)
+        {
+            return nameProblem;
         }
 
         foreach (var (name, value) in new[]
@@ -227,6 +277,21 @@ internal static partial class OrderValidation
             ? (field + ".synthetic_data_share", "must be between 0 and 1")
             : null;
     }
+
+    /// <summary>A name or catalogue id: at most <see cref="RequestText.MaxIdLength"/> characters, no control characters.</summary>
+    private static (string, string)? NameProblem(string value, string field, bool required)
+    {
+        if (required && string.IsNullOrWhiteSpace(value))
+        {
+            return (field, "must not be empty");
+        }
+
+        return RequestText.Problem(value) is { } problem ? (field, problem) : null;
+    }
+
+    /// <summary>Inside protobuf's Timestamp range: 0001-01-01T00:00:00Z to 9999-12-31T23:59:59.999999999Z.</summary>
+    private static bool IsTimestamp(Timestamp timestamp) =>
+        timestamp.Seconds is >= -62135596800L and <= 253402300799L && timestamp.Nanos is >= 0 and <= 999_999_999;
 
     private static string? OrderIdProblem(string orderId)
     {

@@ -44,7 +44,7 @@ internal sealed class EndUserGrpcService(DeploymentCoordinator coordinator, EndU
         {
             var id = RequestFields.Id(request.VeuId, "veu_id");
             var status = RequestFields.Enum(request.Status, "status").ToDomain();
-            var reason = RequestFields.Id(request.Reason, "reason");
+            var reason = RequestFields.Id(request.Reason, "reason", ServiceDefaults.RequestText.MaxTextLength);
             var veu = await store.SetStatusAsync(id, status, reason, context.CancellationToken)
                 ?? throw new KeyNotFoundException($"VEU {id} is not registered");
             return veu.ToProto();
@@ -70,7 +70,7 @@ internal sealed class EndUserGrpcService(DeploymentCoordinator coordinator, EndU
             var tpp = RequestFields.Tpp(request.Tpp, "tpp");
             var asOf = RequestFields.Instant(request.AsOf, "as_of");
             var result = await coordinator.RecordAsync(
-                deploymentId, veuId, country, tpp, asOf, request.RuleSet, request.ReservationId, context.CancellationToken);
+                deploymentId, veuId, country, tpp, asOf, request.RuleSet, RequestFields.OptionalId(request.ReservationId, "reservation_id"), context.CancellationToken);
             return new RecordDeploymentResponse
             {
                 Recorded = result.Recorded,
@@ -89,7 +89,7 @@ internal sealed class EndUserGrpcService(DeploymentCoordinator coordinator, EndU
                 RequestFields.Country(request.Country, "country"),
                 RequestFields.Tpp(request.Tpp, "tpp"),
                 RequestFields.Enum(request.Kind, "kind").ToDomain(),
-                request.Note,
+                RequestFields.Text(request.Note, "note"),
                 RequestFields.Instant(request.AsOf, "as_of") ?? time.GetUtcNow());
             var installed = await store.RecordAttritionAsync(attrition, context.CancellationToken);
             return new RecordAttritionResponse { InstalledBase = installed.ToProto() };

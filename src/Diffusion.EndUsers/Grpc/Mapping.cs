@@ -26,7 +26,7 @@ internal static class Mapping
             throw new RequestException("veu.valid_to", "must be after valid_from");
         }
 
-        return new Veu(id, kind.ToDomain(), veu.Name, headquarters, parent, countries, status.ToDomain(), validFrom, validTo);
+        return new Veu(id, kind.ToDomain(), RequestFields.Text(veu.Name, "veu.name"), headquarters, parent, countries, status.ToDomain(), validFrom, validTo);
     }
 
     public static VeuKind ToDomain(this Proto.VeuKind kind) => kind switch

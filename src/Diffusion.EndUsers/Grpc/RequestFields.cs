@@ -1,5 +1,6 @@
 using Diffusion.EndUsers.Deployments;
 using Diffusion.Rules.EndUsers;
+using Diffusion.ServiceDefaults;
 using Google.Protobuf.WellKnownTypes;
 
 namespace Diffusion.EndUsers.Grpc;
@@ -7,13 +8,23 @@ namespace Diffusion.EndUsers.Grpc;
 /// <summary>Shape checks on request fields; each failure names the field (INVALID_ARGUMENT).</summary>
 internal static class RequestFields
 {
-    /// <summary>A non-blank identifier.</summary>
-    public static string Id(string value, string field) =>
-        string.IsNullOrWhiteSpace(value) ? throw new RequestException(field, "must not be empty") : value;
+    /// <summary>
+    /// A non-blank identifier of at most <see cref="RequestText.MaxIdLength"/> characters, free of control characters
+    /// (PostgreSQL refuses NUL: that is the caller's error, not the ledger's).
+    /// </summary>
+    public static string Id(string value, string field, int maxLength = RequestText.MaxIdLength) =>
+        string.IsNullOrWhiteSpace(value) ? throw new RequestException(field, "must not be empty") : Text(value, field, maxLength);
+
+    /// <summary>An optional identifier (empty allowed), bounded as <see cref="Id"/>.</summary>
+    public static string OptionalId(string value, string field) => Text(value, field, RequestText.MaxIdLength);
+
+    /// <summary>Free text (names, notes) of at most <paramref name="maxLength"/> characters, free of control characters.</summary>
+    public static string Text(string value, string field, int maxLength = RequestText.MaxTextLength) =>
+        RequestText.Problem(value, maxLength) is { } problem ? throw new RequestException(field, problem) : value;
 
     /// <summary>An ISO 3166-1 alpha-2 code, upper case.</summary>
     public static string Country(string value, string field) =>
-        CountryCode.IsValid(value) ? value : throw new RequestException(field, $"'{value}' is not an ISO 3166-1 alpha-2 country code (e.g. AE, US)");
+        CountryCode.IsValid(value) ? value : throw new RequestException(field, $"{RequestText.Quote(value)} is not an ISO 3166-1 alpha-2 country code (e.g. AE, US)");
 
     /// <summary>A whole TPP amount greater than zero.</summary>
     public static long Tpp(long value, string field) =>

@@ -2,6 +2,7 @@ using Diffusion.Modelweights.V1;
 using Diffusion.Rules;
 using Diffusion.Rules.ModelWeights;
 using Diffusion.Rules.Tiers;
+using Diffusion.ServiceDefaults;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using DomainReason = Diffusion.Rules.Reason;
@@ -48,7 +49,7 @@ internal static class ModelWeightsMapping
             ? new SyntheticDataSource(share, generation, generator, request.GeneratorWeightsPublished, alreadyCounted)
             : null;
         var derived = request.DerivedFromPublished ? new PublishedBase(baseOps, additional) : null;
-        return new ModelDescription(request.ModelName, training, request.WeightsPublished, derived, synthetic);
+        return new ModelDescription(Text(request.ModelName, "model_name"), training, request.WeightsPublished, derived, synthetic);
     }
 
     /// <summary>
@@ -91,7 +92,7 @@ internal static class ModelWeightsMapping
         var planned = Operations(request.PlannedTrainingOperations, "planned_training_operations");
         var hq = Country(request.CustomerHeadquartersCountry, "customer_headquarters_country", required: true, tiers)!;
         var parent = Country(request.CustomerParentHeadquartersCountry, "customer_parent_headquarters_country", required: false, tiers);
-        return new TrainingRun(request.CustomerName, planned, hq, parent);
+        return new TrainingRun(Text(request.CustomerName, "customer_name"), planned, hq, parent);
     }
 
     /// <summary>The day a request is evaluated on: its as_of (UTC calendar day), or today by the service's clock.</summary>
@@ -155,6 +156,10 @@ internal static class ModelWeightsMapping
     private static TrainingOperations Operations(double value, string field) =>
         TrainingOperations.TryFromDouble(value, out var operations, out var problem) ? operations : throw Invalid(field, problem!);
 
+    /// <summary>A name of at most <see cref="RequestText.MaxTextLength"/> characters, free of control characters.</summary>
+    private static string Text(string value, string field) =>
+        RequestText.Problem(value, RequestText.MaxTextLength) is { } problem ? throw Invalid(field, problem) : value;
+
     private static OperationsShare Share(double value, string field) =>
         OperationsShare.TryFromDouble(value, out var share, out var problem) ? share : throw Invalid(field, problem!);
 
@@ -173,7 +178,7 @@ internal static class ModelWeightsMapping
     {
         if (code.Length > 0 && !RuleValidationContext.IsCountryCode(code))
         {
-            throw Invalid(field, $"'{code}' is not an ISO 3166-1 alpha-2 code (two upper-case letters, e.g. AE)");
+            throw Invalid(field, $"{RequestText.Quote(code)} is not an ISO 3166-1 alpha-2 code (two upper-case letters, e.g. AE)");
         }
     }
 }

@@ -63,6 +63,7 @@ public sealed class QuotaGrpcService : QuotaService.QuotaServiceBase
             QuotaRequestValidation.RequireBucket(request.BucketId, "bucket_id");
             QuotaRequestValidation.RequireCap(request.Cap);
             QuotaRequestValidation.RequireReason(request.Reason);
+            QuotaRequestValidation.RequireText(request.Actor, "actor", QuotaRequestValidation.MaxIdLength);
             var actor = !string.IsNullOrWhiteSpace(request.Actor)
                 ? request.Actor
                 : context.RequestHeaders.GetValue(ActorHeader) is { Length: > 0 } header ? header : "unknown";
@@ -79,6 +80,7 @@ public sealed class QuotaGrpcService : QuotaService.QuotaServiceBase
     public override Task<ListBucketsResponse> ListBuckets(ListBucketsRequest request, ServerCallContext context) =>
         RunAsync(async () =>
         {
+            QuotaRequestValidation.RequireText(request.Prefix, "prefix", QuotaRequestValidation.MaxIdLength);
             var response = new ListBucketsResponse();
             response.Balances.AddRange((await engine.ListBucketsAsync(request.Prefix, request.RuleSet, context.CancellationToken)).Select(b => b.ToProto()));
             return response;

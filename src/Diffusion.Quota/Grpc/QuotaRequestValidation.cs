@@ -2,6 +2,7 @@ using Diffusion.Quota.Reservations;
 using Diffusion.Quota.V1;
 using Draw = Diffusion.Quota.Reservations.Draw;
 using Diffusion.Rules.Quotas;
+using Diffusion.ServiceDefaults;
 using Grpc.Core;
 
 namespace Diffusion.Quota.Grpc;
@@ -9,8 +10,11 @@ namespace Diffusion.Quota.Grpc;
 /// <summary>Shape checks of requests; each failure is INVALID_ARGUMENT naming the field, before anything is changed.</summary>
 internal static class QuotaRequestValidation
 {
-    /// <summary>Most characters in a reservation id.</summary>
-    public const int MaxIdLength = 200;
+    /// <summary>Most characters in a reservation or bucket id.</summary>
+    public const int MaxIdLength = RequestText.MaxIdLength;
+
+    /// <summary>Most characters in a SetAllocation reason or actor.</summary>
+    public const int MaxTextLength = RequestText.MaxTextLength;
 
     public static ReserveCommand ToCommand(this ReserveRequest request, QuotaOptions options)
     {
@@ -33,7 +37,7 @@ internal static class QuotaRequestValidation
             RequireBucket(draw.BucketId, $"draws[{i}].bucket_id");
             if (seen.TryGetValue(draw.BucketId, out var first))
             {
-                throw Invalid($"draws[{i}].bucket_id: bucket '{draw.BucketId}' is already drawn by draws[{first}]; one draw per bucket");
+                throw Invalid($"draws[{i}].bucket_id: bucket {RequestText.Quote(draw.BucketId)} is already drawn by draws[{first}]; one draw per bucket");
             }
 
             seen[draw.BucketId] = i;
@@ -64,14 +68,19 @@ internal static class QuotaRequestValidation
             throw Invalid($"{field}: must not be empty");
         }
 
-        if (id.Length > MaxIdLength)
+        if (RequestText.Problem(id, MaxIdLength) is { } problem)
         {
-            throw Invalid($"{field}: at most {MaxIdLength} characters, was {id.Length}");
+            throw Invalid($"{field}: {problem}");
         }
     }
 
     public static void RequireBucket(string bucketId, string field)
     {
+        if (RequestText.Problem(bucketId, MaxIdLength) is { } shape)
+        {
+            throw Invalid($"{field}: {shape}");
+        }
+
         if (!BucketId.TryParse(bucketId, out _, out var problem))
         {
             throw Invalid($"{field}: {problem}");
@@ -91,6 +100,20 @@ internal static class QuotaRequestValidation
         if (string.IsNullOrWhiteSpace(reason))
         {
             throw Invalid("reason: must say why the cap changes (e.g. the agreement or decision it implements)");
+        }
+
+        if (RequestText.Problem(reason, MaxTextLength) is { } problem)
+        {
+            throw Invalid($"reason: {problem}");
+        }
+    }
+
+    /// <summary>An optional short text field (actor, prefix): bounded, no control characters.</summary>
+    public static void RequireText(string value, string field, int maxLength)
+    {
+        if (RequestText.Problem(value, maxLength) is { } problem)
+        {
+            throw Invalid($"{field}: {problem}");
         }
     }
 

@@ -46,7 +46,8 @@ public readonly record struct OperationsShare : IComparable<OperationsShare>
             return false;
         }
 
-        share = new OperationsShare(decimal.Parse(value.ToString("R", CultureInfo.InvariantCulture), NumberStyles.Float, CultureInfo.InvariantCulture));
+        // -0.0 is no share ("-0" would otherwise parse to a negative-zero decimal).
+        share = value == 0 ? None : new OperationsShare(decimal.Parse(value.ToString("R", CultureInfo.InvariantCulture), NumberStyles.Float, CultureInfo.InvariantCulture));
         problem = null;
         return true;
     }

@@ -74,6 +74,14 @@ public readonly record struct TrainingOperations : IComparable<TrainingOperation
             return false;
         }
 
+        if (value == 0)
+        {
+            // -0.0 is zero operations ("-0" would otherwise parse to a negative-zero decimal).
+            operations = Zero;
+            problem = null;
+            return true;
+        }
+
         var exact = decimal.Parse(value.ToString("R", CultureInfo.InvariantCulture), NumberStyles.Float, CultureInfo.InvariantCulture);
         operations = new TrainingOperations(decimal.Truncate(exact));
         problem = null;

@@ -311,4 +311,17 @@ public sealed class DecisionScenarioTests(DiffusionStack stack)
 
         Assert.Equal(StatusCode.NotFound, e.StatusCode);
     }
+
+    [Fact]
+    public async Task AssemblyPartNamingAnUnknownChip_InvalidArgumentAsForAPlainLine()
+    {
+        var assembly = new OrderItem { Assembly = new Assembly { Name = "srv", Parts = { new AssemblyPart { KnownChip = "NVIDIA H100 SXM", Count = 8 }, new AssemblyPart { KnownChip = "No Such Chip 9000", Count = 1 } } }, Quantity = 1 };
+
+        var part = await Assert.ThrowsAsync<RpcException>(() => Client.DecideAsync(Order("asm-unknown", "AE", assembly)).ResponseAsync);
+        var line = await Assert.ThrowsAsync<RpcException>(() => Client.DecideAsync(Order("line-unknown", "AE", Chip("No Such Chip 9000", 1))).ResponseAsync);
+
+        Assert.Equal(StatusCode.InvalidArgument, line.StatusCode);
+        Assert.Equal(StatusCode.InvalidArgument, part.StatusCode);
+        Assert.StartsWith("items[0].assembly.parts[1]:", part.Status.Detail, StringComparison.Ordinal);
+    }
 }

@@ -129,4 +129,52 @@ public sealed class ValidationAndFailureTests : IAsyncLifetime
         Assert.Equal(StatusCode.InvalidArgument, e.StatusCode);
         Assert.StartsWith("order_id:", e.Status.Detail, StringComparison.Ordinal);
     }
+
+    public static TheoryData<string> HostileFields => ["consignee.id", "consignee.veu_id", "items[0].known_chip", "exporter", "items[1].memory.name", "consignee.headquarters_country"];
+
+    [Theory]
+    [MemberData(nameof(HostileFields))]
+    public async Task Decide_HostileString_InvalidArgumentBeforeAnyDownstreamCall(string field)
+    {
+        foreach (var hostile in new[] { "a\u0000b", new string('x', 100_000) })
+        {
+            var order = Order();
+            switch (field)
+            {
+                case "consignee.id": order.Consignee.Id = hostile; break;
+                case "consignee.veu_id": order.Consignee.VeuId = hostile; break;
+                case "items[0].known_chip": order.Items[0].KnownChip = hostile; break;
+                case "exporter": order.Exporter = hostile; break;
+                case "items[1].memory.name": order.Items[1].Memory.Name = hostile; break;
+                case "consignee.headquarters_country": order.Consignee.HeadquartersCountry = hostile; break;
+                default: throw new ArgumentOutOfRangeException(nameof(field));
+            }
+
+            // Every downstream service is down here: anything but INVALID_ARGUMENT means the value went downstream.
+            var e = await Assert.ThrowsAsync<RpcException>(() => client.DecideAsync(order).ResponseAsync);
+
+            Assert.Equal(StatusCode.InvalidArgument, e.StatusCode);
+            Assert.StartsWith(field + ":", e.Status.Detail, StringComparison.Ordinal);
+            Assert.True(e.Status.Detail.Length < 300, $"{e.Status.Detail.Length} characters");
+            Assert.DoesNotContain('\0', e.Status.Detail);
+        }
+    }
+
+    [Theory]
+    [InlineData(-1_000_000_000_000_000_000L, 0)]
+    [InlineData(8_170_000_000_000_000_000L, 0)]
+    [InlineData(0L, -1)]
+    public async Task DecideAndWhatIf_AsOfOutsideTheTimestampRange_InvalidArgument(long seconds, int nanos)
+    {
+        var order = Order();
+        order.AsOf = new Timestamp { Seconds = seconds, Nanos = nanos };
+
+        var decide = await Assert.ThrowsAsync<RpcException>(() => client.DecideAsync(order).ResponseAsync);
+        var whatIf = await Assert.ThrowsAsync<RpcException>(() => client.WhatIfAsync(new WhatIfRequest { Order = order, RuleSets = { "aid-2025" } }).ResponseAsync);
+
+        Assert.Equal(StatusCode.InvalidArgument, decide.StatusCode);
+        Assert.Equal("as_of: is not a valid timestamp", decide.Status.Detail);
+        Assert.Equal(StatusCode.InvalidArgument, whatIf.StatusCode);
+        Assert.Equal("order.as_of: is not a valid timestamp", whatIf.Status.Detail);
+    }
 }

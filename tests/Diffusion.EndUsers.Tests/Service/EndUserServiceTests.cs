@@ -183,6 +183,35 @@ public sealed class EndUserServiceTests(PostgresFixture postgres) : IAsyncLifeti
         Assert.StartsWith("rule_set:", error.Status.Detail, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task HostileStrings_AreInvalidArgumentNamingTheField_BeforePostgres()
+    {
+        var huge = new string('v', 100_000);
+        await AssertHostile("veu_id", () => Client.GetVeuAsync(new GetVeuRequest { VeuId = "a\u0000b" }).ResponseAsync);
+        await AssertHostile("veu_id", () => Client.GetInstalledBaseAsync(new GetInstalledBaseRequest { VeuId = "\0" }).ResponseAsync);
+        await AssertHostile("veu_id", () => Client.CheckDeploymentAsync(new CheckDeploymentRequest { VeuId = "a\0", Country = "US", Tpp = 1 }).ResponseAsync);
+        await AssertHostile("veu_id", () => Client.SetVeuStatusAsync(new SetVeuStatusRequest { VeuId = "\0", Status = VeuStatus.Revoked, Reason = "r" }).ResponseAsync);
+        await AssertHostile("reason", () => Client.SetVeuStatusAsync(new SetVeuStatusRequest { VeuId = "x", Status = VeuStatus.Revoked, Reason = "r\0" }).ResponseAsync);
+        await AssertHostile("veu.id", () => Client.RegisterVeuAsync(Register(Uveu("u\0", "US"))).ResponseAsync);
+        await AssertHostile("veu.name", () => Client.RegisterVeuAsync(Register(new Veu(Uveu("u-name", "US")) { Name = "n\0" })).ResponseAsync);
+        await AssertHostile("deployment_id", () => Client.RecordDeploymentAsync(new RecordDeploymentRequest { DeploymentId = "d\0", VeuId = "x", Country = "US", Tpp = 1 }).ResponseAsync);
+        await AssertHostile("reservation_id", () => Client.RecordDeploymentAsync(new RecordDeploymentRequest { DeploymentId = "d", VeuId = "x", Country = "US", Tpp = 1, ReservationId = "\0" }).ResponseAsync);
+        await AssertHostile("event_id", () => Client.RecordAttritionAsync(new RecordAttritionRequest { EventId = "\0", VeuId = "x", Country = "US", Tpp = 1, Kind = AttritionKind.Loss }).ResponseAsync);
+        await AssertHostile("note", () => Client.RecordAttritionAsync(new RecordAttritionRequest { EventId = "e", VeuId = "x", Country = "US", Tpp = 1, Kind = AttritionKind.Loss, Note = "\0" }).ResponseAsync);
+        await AssertHostile("veu_id", () => Client.GetVeuAsync(new GetVeuRequest { VeuId = huge }).ResponseAsync);
+        await AssertHostile("country", () => Client.CheckDeploymentAsync(new CheckDeploymentRequest { VeuId = "x", Country = huge, Tpp = 1 }).ResponseAsync);
+    }
+
+    /// <summary>INVALID_ARGUMENT naming the field, in a message that quotes the input only briefly (well under 1 KiB).</summary>
+    private static async Task AssertHostile(string field, Func<Task> call)
+    {
+        var error = await Assert.ThrowsAsync<RpcException>(call);
+        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+        Assert.StartsWith(field + ":", error.Status.Detail, StringComparison.Ordinal);
+        Assert.True(error.Status.Detail.Length < 300, $"{error.Status.Detail.Length} characters");
+        Assert.DoesNotContain('\0', error.Status.Detail);
+    }
+
     private static async Task AssertInvalid(string field, Func<Task> call)
     {
         var error = await Assert.ThrowsAsync<RpcException>(call);

@@ -1,6 +1,8 @@
 using Diffusion.Modelweights.V1;
+using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
+using Grpc.Net.Client;
 
 namespace Diffusion.ModelWeights.Tests.Service;
 
@@ -158,5 +160,52 @@ public sealed class ModelWeightsServiceTests(ModelWeightsServiceFixture service)
             new EvaluateTrainingRequest { PlannedTrainingOperations = 1e26, AsOf = June2025 }, Deadline).ResponseAsync);
         Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
         Assert.StartsWith("customer_headquarters_country:", error.Status.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Evaluate_NegativeZeroOperations_CountAsZero()
+    {
+        // Google.Protobuf never writes -0.0 (it equals the default), so the wire bytes are written here, as any
+        // other client (Python, Go) sends them: the request, then fields 5, 6 and 13 as a double -0.0 (last one wins).
+        var negativeZero = BitConverter.GetBytes(-0.0);
+        var plain = Frontier(2e26);
+        var withNegativeZeros = plain.ToByteArray()
+            .Concat(new byte[] { (5 << 3) | 1 }).Concat(negativeZero)
+            .Concat(new byte[] { (6 << 3) | 1 }).Concat(negativeZero)
+            .Concat(new byte[] { (13 << 3) | 1 }).Concat(negativeZero)
+            .ToArray();
+        var derived = Frontier(2e26);
+        derived.DerivedFromPublished = true;
+        var derivedWithNegativeZero = derived.ToByteArray().Concat(new byte[] { (5 << 3) | 1 }).Concat(negativeZero).ToArray();
+        var evaluate = new Method<byte[], EvaluateModelResponse>(
+            MethodType.Unary, ModelWeightsService.Descriptor.FullName, "Evaluate",
+            Marshallers.Create(b => b, b => b),
+            Marshallers.Create((EvaluateModelResponse r) => r.ToByteArray(), EvaluateModelResponse.Parser.ParseFrom));
+        using var channel = GrpcChannel.ForAddress(service.Address);
+        var invoker = channel.CreateCallInvoker();
+
+        var response = await invoker.AsyncUnaryCall(evaluate, null, Deadline, withNegativeZeros);
+        var error = await Assert.ThrowsAsync<RpcException>(() => invoker.AsyncUnaryCall(evaluate, null, Deadline, derivedWithNegativeZero).ResponseAsync);
+
+        Assert.Equal(await service.Client.EvaluateAsync(plain, Deadline), response);
+        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+        Assert.StartsWith("base_model_operations: must be > 0", error.Status.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Evaluate_HostileNames_InvalidArgumentWithABoundedMessage()
+    {
+        var request = Frontier();
+        request.ModelName = "m\0";
+        var error = await Assert.ThrowsAsync<RpcException>(() => service.Client.EvaluateAsync(request, Deadline).ResponseAsync);
+        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+        Assert.StartsWith("model_name:", error.Status.Detail, StringComparison.Ordinal);
+
+        request = Frontier();
+        request.DestinationCountry = new string('D', 100_000);
+        error = await Assert.ThrowsAsync<RpcException>(() => service.Client.EvaluateAsync(request, Deadline).ResponseAsync);
+        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+        Assert.StartsWith("destination_country:", error.Status.Detail, StringComparison.Ordinal);
+        Assert.True(error.Status.Detail.Length < 300, $"{error.Status.Detail.Length} characters");
     }
 }

@@ -162,6 +162,40 @@ public sealed class QuotaGrpcTests(RedisFixture redis, PostgresFixture postgres)
         Assert.Equal(2, stored.Draws.Count);
     }
 
+    [Fact]
+    public async Task HostileStrings_AreInvalidArgumentNamingTheField_NeverReachTheLedger()
+    {
+        await using var cluster = await QuotaCluster.StartAsync(Settings(), 1);
+        var client = cluster.Client(0)!;
+        var huge = new string('x', 100_000);
+
+        await AssertHostileAsync("reservation_id:", () => client.ReserveAsync(new ReserveRequest { ReservationId = "\0", Draws = { new Draw { BucketId = "lpp/c/2026", Tpp = 1 } } }).ResponseAsync);
+        await AssertHostileAsync("reservation_id:", () => client.ReserveAsync(new ReserveRequest { ReservationId = "a\u0000b", Draws = { new Draw { BucketId = "lpp/c/2026", Tpp = 1 } } }).ResponseAsync);
+        await AssertHostileAsync("draws[0].bucket_id:", () => client.ReserveAsync(new ReserveRequest { ReservationId = "a", Draws = { new Draw { BucketId = "lpp/c\u0000/2026", Tpp = 1 } } }).ResponseAsync);
+        await AssertHostileAsync("reservation_id:", () => client.CommitAsync(new CommitRequest { ReservationId = "\0" }).ResponseAsync);
+        await AssertHostileAsync("reservation_id:", () => client.ReleaseAsync(new ReleaseRequest { ReservationId = "a\u0000b" }).ResponseAsync);
+        await AssertHostileAsync("reservation_id:", () => client.GetReservationAsync(new GetReservationRequest { ReservationId = "\u001b[2J" }).ResponseAsync);
+        await AssertHostileAsync("reason:", () => client.SetAllocationAsync(new SetAllocationRequest { BucketId = "lpp/c/2026", Cap = 1, Reason = "cap\0" }).ResponseAsync);
+        await AssertHostileAsync("actor:", () => client.SetAllocationAsync(new SetAllocationRequest { BucketId = "lpp/c/2026", Cap = 1, Reason = "r", Actor = "a\0" }).ResponseAsync);
+        await AssertHostileAsync("prefix:", () => client.ListBucketsAsync(new ListBucketsRequest { Prefix = "\0" }).ResponseAsync);
+        await AssertHostileAsync("reservation_id:", () => client.CommitAsync(new CommitRequest { ReservationId = huge }).ResponseAsync);
+        await AssertHostileAsync("bucket_id:", () => client.GetBalanceAsync(new GetBalanceRequest { BucketId = huge }).ResponseAsync);
+        await AssertHostileAsync("reason:", () => client.SetAllocationAsync(new SetAllocationRequest { BucketId = "lpp/c/2026", Cap = 1, Reason = huge }).ResponseAsync);
+
+        Assert.Equal(0L, await ScalarAsync<long>("SELECT count(*) FROM reservations"));
+        Assert.Equal(0L, await ScalarAsync<long>("SELECT count(*) FROM allocation_changes"));
+    }
+
+    /// <summary>INVALID_ARGUMENT naming the field, in a message that quotes the input only briefly (well under 1 KiB).</summary>
+    private static async Task AssertHostileAsync(string prefix, Func<Task> call)
+    {
+        var e = await Assert.ThrowsAsync<RpcException>(call);
+        Assert.Equal(StatusCode.InvalidArgument, e.StatusCode);
+        Assert.StartsWith(prefix, e.Status.Detail, StringComparison.Ordinal);
+        Assert.True(e.Status.Detail.Length < 300, $"{e.Status.Detail.Length} characters");
+        Assert.DoesNotContain('\0', e.Status.Detail);
+    }
+
     private static async Task AssertStatusAsync(StatusCode code, string prefix, Func<Task> call)
     {
         var e = await Assert.ThrowsAsync<RpcException>(call);

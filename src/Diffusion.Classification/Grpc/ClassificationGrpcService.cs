@@ -1,6 +1,7 @@
 using Diffusion.Classification.V1;
 using Diffusion.Rules;
 using Diffusion.Rules.Classification;
+using Diffusion.ServiceDefaults;
 using Grpc.Core;
 
 namespace Diffusion.Classification.Grpc;
@@ -80,7 +81,12 @@ public sealed class ClassificationGrpcService(RuleSetRegistry registry, ChipCata
             throw ClassificationMapping.InvalidArgument("known_chip", "must name a chip of the catalogue (see ListKnownChips)");
         }
 
+        if (RequestText.Problem(name) is { } problem)
+        {
+            throw ClassificationMapping.InvalidArgument("known_chip", problem);
+        }
+
         return catalog.Find(name) ?? throw new RpcException(new Status(StatusCode.NotFound,
-            $"known_chip: no chip named '{name}' in the catalogue (known: {string.Join(", ", catalog.Chips.Select(c => c.Name))})"));
+            $"known_chip: no chip named {RequestText.Quote(name)} in the catalogue (known: {string.Join(", ", catalog.Chips.Select(c => c.Name))})"));
     }
 }

@@ -60,4 +60,17 @@ public sealed class ValidationTests(ClassificationServiceFixture service)
         Assert.Equal(StatusCode.NotFound, e.StatusCode);
         Assert.StartsWith("known_chip: no chip named 'NVIDIA H300'", e.Status.Detail, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Classify_HostileKnownChip_InvalidArgumentWithABoundedMessage()
+    {
+        foreach (var hostile in new[] { "H100\u0000", new string('H', 100_000) })
+        {
+            var e = await Assert.ThrowsAsync<RpcException>(() => service.Client.ClassifyAsync(new ClassifyRequest { KnownChip = hostile }).ResponseAsync);
+
+            Assert.Equal(StatusCode.InvalidArgument, e.StatusCode);
+            Assert.StartsWith("known_chip:", e.Status.Detail, StringComparison.Ordinal);
+            Assert.True(e.Status.Detail.Length < 300, $"{e.Status.Detail.Length} characters");
+        }
+    }
 }

@@ -10,6 +10,9 @@ public enum Confidence
     /// <summary>[R] regulatory text (eCFR or Federal Register copy).</summary>
     Regulatory,
 
+    /// <summary>[R-abs] the Federal Register's own abstract of a rule (the rule's text not read).</summary>
+    RegulatoryAbstract,
+
     /// <summary>[G] official statement (BIS, White House).</summary>
     Government,
 
@@ -26,13 +29,14 @@ public enum Confidence
 /// <summary>Conversions between <see cref="Confidence"/> and its one-character tag.</summary>
 public static class ConfidenceTags
 {
-    /// <summary>The tags accepted in rule files, in order: R, G, S, C, ?.</summary>
-    public static readonly IReadOnlyList<string> All = ["R", "G", "S", "C", "?"];
+    /// <summary>The tags accepted in rule files, from surest to least sure: R, R-abs, G, S, C, ?.</summary>
+    public static readonly IReadOnlyList<string> All = ["R", "R-abs", "G", "S", "C", "?"];
 
     /// <summary>The tag written in rule files and carried in <c>Reason.confidence</c>, e.g. "R".</summary>
     public static string ToTag(this Confidence confidence) => confidence switch
     {
         Confidence.Regulatory => "R",
+        Confidence.RegulatoryAbstract => "R-abs",
         Confidence.Government => "G",
         Confidence.Secondary => "S",
         Confidence.Computed => "C",
@@ -40,10 +44,11 @@ public static class ConfidenceTags
         _ => throw new ArgumentOutOfRangeException(nameof(confidence), confidence, null),
     };
 
-    /// <summary>Parses a tag; null when it is not one of R, G, S, C, ?.</summary>
+    /// <summary>Parses a tag; null when it is not one of R, R-abs, G, S, C, ?.</summary>
     public static Confidence? TryParse(string? tag) => tag switch
     {
         "R" => Confidence.Regulatory,
+        "R-abs" => Confidence.RegulatoryAbstract,
         "G" => Confidence.Government,
         "S" => Confidence.Secondary,
         "C" => Confidence.Computed,
@@ -61,7 +66,7 @@ internal sealed class ConfidenceJsonConverter : JsonConverter<Confidence>
     {
         var tag = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
         return ConfidenceTags.TryParse(tag)
-            ?? throw new JsonException($"unknown confidence tag '{tag ?? reader.TokenType.ToString()}' (expected one of R, G, S, C, ?)");
+            ?? throw new JsonException($"unknown confidence tag '{tag ?? reader.TokenType.ToString()}' (expected one of R, R-abs, G, S, C, ?)");
     }
 
     public override void Write(Utf8JsonWriter writer, Confidence value, JsonSerializerOptions options) =>

@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Reflection;
+using Diffusion.Rules.Tiers;
 
 namespace Diffusion.Rules;
 
@@ -11,11 +12,12 @@ public sealed class RuleSet
 {
     private readonly IReadOnlyDictionary<Type, LoadedFamily> _families;
 
-    internal RuleSet(RuleSetManifest manifest, RuleSet? parent, IReadOnlyDictionary<Type, LoadedFamily> families)
+    internal RuleSet(RuleSetManifest manifest, RuleSet? parent, IReadOnlyDictionary<Type, LoadedFamily> families, CountryGroupTable? countryGroups)
     {
         Manifest = manifest;
         Parent = parent;
         _families = families;
+        CountryGroups = countryGroups;
     }
 
     /// <summary>The id, e.g. "aid-2025".</summary>
@@ -35,6 +37,14 @@ public sealed class RuleSet
     /// </summary>
     public DateOnly? NonEnforcementFrom =>
         Manifest.Status.Value == RuleSetManifest.AnnouncedRescinded ? Manifest.Status.Date : null;
+
+    /// <summary>The dated Country Group table (<c>rules/country-groups.json</c>, shared by every set); null when no set has tiers.</summary>
+    public CountryGroupTable? CountryGroups { get; }
+
+    /// <summary>This set's destinations (groups, NAC/ACA, tiers) with the group memberships in force on <paramref name="day"/>.</summary>
+    /// <exception cref="RuleFamilyMissingException">The set has no tiers.json.</exception>
+    public Destinations DestinationsOn(DateOnly day) =>
+        new(Get<TierRules>(), CountryGroups ?? throw new InvalidOperationException("no country group table was loaded"), day);
 
     /// <summary>The family names this set has, own or inherited.</summary>
     public IEnumerable<string> FamilyNames => _families.Values.Select(f => f.Name).Order(StringComparer.Ordinal);

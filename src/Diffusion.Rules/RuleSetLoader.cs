@@ -1,3 +1,5 @@
+using Diffusion.Rules.Tiers;
+
 namespace Diffusion.Rules;
 
 /// <summary>
@@ -31,11 +33,19 @@ public static class RuleSetLoader
         var manifests = ReadManifests(root, Display);
         var ordered = OrderByInheritance(manifests);
 
+        var needsGroups = families.Families.Values.Contains(typeof(TierRules))
+            && ordered.Any(s => File.Exists(Path.Combine(s.Folder, families.NameOf(typeof(TierRules)) + ".json")));
+        var groups = needsGroups ? CountryGroupTable.Load(root) : null;
         var loaded = new Dictionary<string, RuleSet>(StringComparer.Ordinal);
         foreach (var (manifest, folder) in ordered)
         {
             var parent = manifest.Inherits is { } p ? loaded[p] : null;
-            loaded[manifest.Id] = LoadSet(manifest, folder, parent, families, Display);
+            loaded[manifest.Id] = LoadSet(manifest, folder, parent, families, groups, Display);
+        }
+
+        if (groups is not null)
+        {
+            CheckGroupReferences(loaded.Values, groups);
         }
 
         return new RuleSetRegistry(loaded.Values.OrderBy(s => s.Effective.From).ThenBy(s => s.Id, StringComparer.Ordinal).ToList(),
@@ -143,8 +153,49 @@ public static class RuleSetLoader
         return ordered;
     }
 
+    // tiers.json names groups the shared table must define, and no Tier 1 country may sit in a Tier 3 group on a day
+    // the set applies.
+    private static void CheckGroupReferences(IEnumerable<RuleSet> sets, CountryGroupTable groups)
+    {
+        var problems = new List<RuleProblem>();
+        foreach (var set in sets)
+        {
+            if (!set.TryGet<TierRules>(out var tiers) || set.SourceFileOf<TierRules>() is not { } file || !file.Contains("/" + set.Id + "/", StringComparison.Ordinal))
+            {
+                continue;
+            }
+
+            foreach (var (group, field) in tiers.GroupReferences().Where(r => !groups.Has(r.Group)))
+            {
+                problems.Add(new RuleProblem(file, field,
+                    $"unknown country group '{group}' (defined in {CountryGroupTable.FileName}: {string.Join(", ", groups.Groups.Keys)})"));
+            }
+
+            var tier1 = tiers.Tiers?.Tier1.Value ?? [];
+            for (var i = 0; i < tier1.Count; i++)
+            {
+                var clash = tiers.Tiers!.Tier3Groups.Value.Where(groups.Has)
+                    .SelectMany(g => groups.History(g).Memberships.Select(m => (Group: g, Row: m)))
+                    .FirstOrDefault(x => x.Row.Countries.Contains(tier1[i], StringComparer.Ordinal) && Overlaps(x.Row, set.Effective));
+                if (clash.Row is not null)
+                {
+                    problems.Add(new RuleProblem(file, $"$.tiers.tier1.value[{i}]",
+                        $"'{tier1[i]}' is in Tier 1 and in the Tier 3 group {clash.Group} {clash.Row.Period}, within {set.Id} {set.Effective}"));
+                }
+            }
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new RuleLoadException(problems);
+        }
+    }
+
+    private static bool Overlaps(GroupMembership row, EffectivePeriod period) =>
+        (row.From is null || period.To is null || row.From < period.To) && (row.To is null || period.From < row.To);
+
     private static RuleSet LoadSet(
-        RuleSetManifest manifest, string folder, RuleSet? parent, RuleFamilyCatalog families, Func<string, string> display)
+        RuleSetManifest manifest, string folder, RuleSet? parent, RuleFamilyCatalog families, CountryGroupTable? groups, Func<string, string> display)
     {
         var loaded = new Dictionary<Type, RuleSet.LoadedFamily>();
         foreach (var (name, type) in families.Families)
@@ -160,6 +211,6 @@ public static class RuleSetLoader
             }
         }
 
-        return new RuleSet(manifest, parent, loaded);
+        return new RuleSet(manifest, parent, loaded, groups);
     }
 }

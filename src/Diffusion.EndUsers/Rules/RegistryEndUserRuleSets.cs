@@ -19,13 +19,16 @@ internal sealed class RegistryEndUserRuleSets(RuleSetRegistry registry, IOptions
             ruleSetId = options.Value.DefaultRuleSet;
         }
 
-        var set = registry.Resolve(ruleSetId, DateOnly.FromDateTime(asOf.UtcDateTime));
+        var day = DateOnly.FromDateTime(asOf.UtcDateTime);
+        var set = registry.Resolve(ruleSetId, day);
         if (!set.TryGet<EndUserRules>(out var endUsers) || !set.TryGet<TierRules>(out var tiers) || tiers.Tiers is null)
         {
             throw new RuleSetWithoutVeuException(set.Id, named: !string.IsNullOrEmpty(ruleSetId));
         }
 
-        Tier TierOf(string country) => tiers.TierOf(country).Tier;
+        // Tiers as of the request's day (Country Group membership is dated).
+        var destinations = set.DestinationsOn(day);
+        Tier TierOf(string country) => destinations.TierOf(country).Tier;
         return new EndUserRuleSet(set.Id, endUsers, TierOf, (veuId, country, at) => NveuSchedule.Allocation(set, veuId, country, at, TierOf));
     }
 }

@@ -1,7 +1,6 @@
 using Diffusion.Modelweights.V1;
 using Diffusion.Rules;
 using Diffusion.Rules.ModelWeights;
-using Diffusion.Rules.Tiers;
 using Grpc.Core;
 
 namespace Diffusion.ModelWeights.Grpc;
@@ -32,7 +31,7 @@ internal sealed partial class ModelWeightsGrpcService(
         }
 
         var control = evaluator.Classify(model, rules, asOf);
-        var export = control.Controlled ? request.ToExport(ruleSet.Get<TierRules>()) : null;
+        var export = control.Controlled ? request.ToExport(ruleSet.DestinationsOn(asOf)) : null;
         var decision = evaluator.Decide(control, model, export, rules, asOf);
         Log.Evaluated(logger, ruleSet.Id, decision.Controlled, decision.LicenseException, decision.ReviewPolicy);
         return Task.FromResult(decision.ToProto(ruleSet.Id));
@@ -51,7 +50,7 @@ internal sealed partial class ModelWeightsGrpcService(
             return Task.FromResult(ModelWeightsEvaluator.TrainingNotInRuleSet(ruleSet.Id).ToProto(ruleSet.Id));
         }
 
-        var run = request.ToDomain(ruleSet.Get<TierRules>());
+        var run = request.ToDomain(ruleSet.DestinationsOn(asOf));
         var assessment = evaluator.Assess(run, rules, asOf);
         Log.TrainingAssessed(logger, ruleSet.Id, assessment.RedFlag);
         return Task.FromResult(assessment.ToProto(ruleSet.Id));

@@ -56,7 +56,7 @@ internal static class ModelWeightsMapping
     /// The export described by the request, with countries resolved to tiers. Destination and recipient headquarters
     /// are required (the caller asks only when the weights are controlled); malformed codes are rejected always.
     /// </summary>
-    public static WeightsExport ToExport(this EvaluateModelRequest request, TierRules tiers)
+    public static WeightsExport ToExport(this EvaluateModelRequest request, Destinations tiers)
     {
         var destination = Country(request.DestinationCountry, "destination_country", required: true, tiers)!;
         var hq = Country(request.RecipientHeadquartersCountry, "recipient_headquarters_country", required: true, tiers)!;
@@ -86,7 +86,7 @@ internal static class ModelWeightsMapping
     }
 
     /// <summary>The training run described by the request.</summary>
-    public static TrainingRun ToDomain(this EvaluateTrainingRequest request, TierRules tiers)
+    public static TrainingRun ToDomain(this EvaluateTrainingRequest request, Destinations tiers)
     {
         request.ValidateShape();
         var planned = Operations(request.PlannedTrainingOperations, "planned_training_operations");
@@ -163,7 +163,7 @@ internal static class ModelWeightsMapping
     private static OperationsShare Share(double value, string field) =>
         OperationsShare.TryFromDouble(value, out var share, out var problem) ? share : throw Invalid(field, problem!);
 
-    private static CountryInTier? Country(string code, string field, bool required, TierRules tiers)
+    private static CountryInTier? Country(string code, string field, bool required, Destinations tiers)
     {
         if (string.IsNullOrEmpty(code))
         {

@@ -30,7 +30,8 @@ internal sealed class QuotaCatalog(RuleSetRegistry registry, IOptions<QuotaOptio
             return null;
         }
 
-        return quotas.Allocation(bucket, asOf, country => tiers.TierOf(country).Tier);
+        var destinations = set.DestinationsOn(asOf);
+        return quotas.Allocation(bucket, asOf, country => destinations.TierOf(country).Tier);
     }
 
     private static string? NullIfEmpty(string value) => value.Length == 0 ? null : value;

@@ -1,5 +1,3 @@
-using Diffusion.Rules.Tiers;
-
 namespace Diffusion.Rules.Decisions;
 
 /// <summary>Who ships where: the parties of an order as given.</summary>
@@ -27,9 +25,9 @@ public static class DecisionContextFactory
     {
         ArgumentNullException.ThrowIfNull(ruleSet);
         ArgumentNullException.ThrowIfNull(parties);
-        var tiers = ruleSet.Get<TierRules>();
+        var tiers = ruleSet.DestinationsOn(asOf);
         var manifest = ruleSet.Manifest;
-        var framework = manifest.AiDiffusionFramework && tiers.Tiers is not null;
+        var framework = manifest.AiDiffusionFramework && tiers.HasTiers;
         var reasons = new List<Reason>();
 
         int TierOf(string country, bool explain)
@@ -55,7 +53,7 @@ public static class DecisionContextFactory
 
         var destination = parties.DestinationCountry;
         var licenceGroup = !framework && tiers.IsAcaDestination(destination)
-            ? tiers.MembershipInAny(tiers.AcaGroups.Value, destination)
+            ? tiers.MembershipInAny(tiers.Rules.AcaGroups.Value, destination)
             : null;
         return new DecisionContext(
             ruleSet.Id,

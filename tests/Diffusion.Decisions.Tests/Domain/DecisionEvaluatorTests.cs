@@ -25,6 +25,20 @@ public sealed class DecisionEvaluatorTests
         Assert.Equal(exception, decision.LicenseException);
     }
 
+    // Cambodia left D:5 on 2026-02-03 (FR Doc 2026-02262): Tier 3 before, Tier 2 (framework) or a D:1 licence destination after.
+    [Theory]
+    [InlineData("aid-2026", "2026-02-02", Outcome.PresumptionOfDenial, "")]
+    [InlineData("aid-2026", "2026-02-03", Outcome.LicenseException, "LPP")]
+    [InlineData("acr-2026", "2026-02-02", Outcome.PresumptionOfDenial, "")]
+    [InlineData("acr-2026", "2026-02-03", Outcome.LicenseRequired, "")]
+    public void Evaluate_Cambodia_OnEitherSideOfLeavingD5(string ruleSet, string asOf, Outcome outcome, string exception)
+    {
+        var decision = Decide(Order("KH", [H100(10)], ruleSet, asOf: asOf));
+
+        Assert.Equal(outcome, decision.Outcome);
+        Assert.Equal(exception, decision.LicenseException);
+    }
+
     [Fact]
     public void Evaluate_Tier1_DrawsNothing()
     {

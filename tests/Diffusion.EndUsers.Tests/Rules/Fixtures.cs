@@ -16,7 +16,7 @@ internal static class Fixtures
     /// <summary>The shipped end-user rules of aid-2025 (75 %, 7 %, 50 %).</summary>
     public static EndUserRules Rules { get; } = Registry.Get("aid-2025").Get<EndUserRules>();
 
-    private static readonly TierRules Tiers = Registry.Get("aid-2025").Get<TierRules>();
+    private static readonly Destinations Tiers = Registry.Get("aid-2025").DestinationsOn(DateOnly.FromDateTime(AsOf.UtcDateTime));
 
     /// <summary>The shipped tiers: US, DE, FR, JP, GB ... Tier 1; CN, MO, RU ... Tier 3; AE, SA, IN ... Tier 2.</summary>
     public static Tier TierOf(string country) => Tiers.TierOf(country).Tier;

@@ -264,6 +264,55 @@ public sealed class RuleSetLoaderTests
     }
 
     [Fact]
+    public void Load_CountryGroupRowsOverlappingForOneCountry_AreRejected()
+    {
+        using var rules = new ScratchRules();
+        rules.Edit("country-groups.json", j => j["groups"]!["D:5"]!["memberships"]!.AsArray().Add(
+            JsonNode.Parse("""{ "countries": ["KH"], "from": "2026-01-01", "citation": "test", "confidence": "?" }""")));
+
+        var e = rules.LoadFails();
+
+        Assert.Equal("rules/country-groups.json", e.File);
+        Assert.Equal("$.groups[\"D:5\"].memberships[3].countries", e.Field);
+        Assert.Contains("'KH' is already a member", e.Problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_CountryGroupRowInverted_IsRejected()
+    {
+        using var rules = new ScratchRules();
+        rules.Edit("country-groups.json", j => j["groups"]!["A:5"]!["memberships"]![0]!["to"] = "2026-07-10");
+
+        var e = rules.LoadFails();
+
+        Assert.Equal("$.groups[\"A:5\"].memberships[0].to", e.Field);
+    }
+
+    [Fact]
+    public void Load_Tier1CountryInATier3GroupWhileTheSetApplies_IsRejected()
+    {
+        using var rules = new ScratchRules();
+        rules.Edit("country-groups.json", j => j["groups"]!["D:5"]!["memberships"]!.AsArray().Add(
+            JsonNode.Parse("""{ "countries": ["JP"], "from": "2026-03-01", "to": "2026-04-01", "citation": "test", "confidence": "?" }""")));
+
+        var e = rules.LoadFails();
+
+        Assert.Equal("rules/aid-2026/tiers.json", e.File);
+        Assert.Contains("'JP' is in Tier 1 and in the Tier 3 group D:5 [2026-03-01, 2026-04-01)", e.Problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_WithoutTheCountryGroupTable_NamesTheFile()
+    {
+        using var rules = new ScratchRules();
+        File.Delete(Path.Combine(rules.Root, "country-groups.json"));
+
+        var e = rules.LoadFails();
+
+        Assert.Equal("rules/country-groups.json", e.File);
+    }
+
+    [Fact]
     public void Load_FileOfNoKnownFamily_IsNotRead()
     {
         using var rules = new ScratchRules();
@@ -278,7 +327,7 @@ public sealed class RuleSetLoaderTests
     public void Load_MalformedJson_NamesFileAndLine()
     {
         using var rules = new ScratchRules();
-        rules.Write("aid-2026/tiers.json", "{ \"country_groups\": { ");
+        rules.Write("aid-2026/tiers.json", "{ \"nac_groups\": { ");
 
         var e = rules.LoadFails();
 

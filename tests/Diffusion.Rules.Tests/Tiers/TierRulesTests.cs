@@ -4,9 +4,13 @@ namespace Diffusion.Rules.Tests.Tiers;
 
 public sealed class TierRulesTests
 {
-    private static TierRules Aid2025 => TestRules.Registry.Get("aid-2025").Get<TierRules>();
+    private static readonly DateOnly March2025 = new(2025, 3, 1);
 
-    private static TierRules Aid2026 => TestRules.Registry.Get("aid-2026").Get<TierRules>();
+    private static Destinations Aid2025 => TestRules.Registry.Get("aid-2025").DestinationsOn(March2025);
+
+    private static Destinations Aid2026(string day) => TestRules.Registry.Get("aid-2026").DestinationsOn(Day(day));
+
+    private static DateOnly Day(string day) => DateOnly.Parse(day, System.Globalization.CultureInfo.InvariantCulture);
 
     [Theory]
     [InlineData("US", Tier.Tier1)]
@@ -24,14 +28,47 @@ public sealed class TierRulesTests
         Assert.Equal(expected, Aid2025.TierOf(country).Tier);
     }
 
-    [Fact]
-    public void TierOf_Cambodia_Tier3InJanuary2025WithUnverifiedConfidence_Tier2In2026()
+    // Cambodia was in D:5 from 2021-12-09 (86 FR 70015) until FR Doc 2026-02262 removed it effective 2026-02-03.
+    [Theory]
+    [InlineData("aid-2025", "2025-03-01", Tier.Tier3)]
+    [InlineData("aid-2026", "2026-01-15", Tier.Tier3)]
+    [InlineData("aid-2026", "2026-02-02", Tier.Tier3)]
+    [InlineData("aid-2026", "2026-02-03", Tier.Tier2)]
+    [InlineData("aid-2026", "2026-12-01", Tier.Tier2)]
+    public void TierOf_Cambodia_Tier3UntilItLeftD5On20260203(string ruleSet, string day, Tier expected)
     {
-        var jan2025 = Aid2025.TierOf("KH");
+        var tier = TestRules.Registry.Get(ruleSet).DestinationsOn(Day(day)).TierOf("KH");
 
-        Assert.Equal(Tier.Tier3, jan2025.Tier);
-        Assert.Equal(Confidence.Unverified, Assert.Single(jan2025.Reasons).Confidence);
-        Assert.Equal(Tier.Tier2, Aid2026.TierOf("KH").Tier);
+        Assert.Equal(expected, tier.Tier);
+        if (expected == Tier.Tier3)
+        {
+            var reason = Assert.Single(tier.Reasons);
+            Assert.Contains("2026-02262", reason.Citation, StringComparison.Ordinal);
+            Assert.Contains("86 FR 70015", reason.Citation, StringComparison.Ordinal);
+            Assert.Equal(Confidence.Secondary, reason.Confidence);
+        }
+    }
+
+    [Theory]
+    [InlineData("2026-07-09", true, false)]
+    [InlineData("2026-07-10", false, true)]
+    public void Uae_LeavesD3AndD4ForA5On20260710(string day, bool inD4, bool inA5)
+    {
+        var destinations = Aid2026(day);
+
+        Assert.Equal(inD4, destinations.IsInGroup("D:4", "AE"));
+        Assert.Equal(inD4, destinations.IsInGroup("D:3", "AE"));
+        Assert.Equal(inA5, destinations.IsInGroup("A:5", "AE"));
+        Assert.Equal(inA5, destinations.IsInGroup("Named", "AE"));
+        Assert.Equal(Tier.Tier2, destinations.TierOf("AE").Tier);
+        Assert.True(destinations.IsAcaDestination("AE"));
+    }
+
+    [Fact]
+    public void D5_ConfidenceIsSecondaryBeforeTheEcfrReadAndRegulatoryFrom20260723()
+    {
+        Assert.Equal(Confidence.Secondary, Aid2026("2026-07-22").Membership("D:5", "CN")!.Confidence);
+        Assert.Equal(Confidence.Regulatory, Aid2026("2026-07-23").Membership("D:5", "CN")!.Confidence);
     }
 
     [Theory]
@@ -68,22 +105,22 @@ public sealed class TierRulesTests
     {
         foreach (var set in TestRules.Registry.All)
         {
-            var tiers = set.Get<TierRules>();
-            Assert.Equal(nac, tiers.IsNacDestination(country));
-            Assert.Equal(aca, tiers.IsAcaDestination(country));
+            var destinations = set.DestinationsOn(set.Effective.From);
+            Assert.Equal(nac, destinations.IsNacDestination(country));
+            Assert.Equal(aca, destinations.IsAcaDestination(country));
         }
     }
 
     [Fact]
     public void Tiers_OnlyInAiDiffusionSets()
     {
-        Assert.All(TestRules.Registry.All, s => Assert.Equal(s.Manifest.AiDiffusionFramework, s.Get<TierRules>().Tiers is not null));
-        Assert.Throws<InvalidOperationException>(() => TestRules.Registry.Get("acr-2026").Get<TierRules>().TierOf("CN"));
+        Assert.All(TestRules.Registry.All, s => Assert.Equal(s.Manifest.AiDiffusionFramework, s.DestinationsOn(s.Effective.From).HasTiers));
+        Assert.Throws<InvalidOperationException>(() => TestRules.Registry.Get("acr-2026").DestinationsOn(new DateOnly(2026, 3, 1)).TierOf("CN"));
     }
 
     [Fact]
     public void Tier1_HasTheUnitedStatesAnd18Others()
     {
-        Assert.Equal(19, Aid2025.Tiers!.Tier1.Value.Count);
+        Assert.Equal(19, Aid2025.Rules.Tiers!.Tier1.Value.Count);
     }
 }

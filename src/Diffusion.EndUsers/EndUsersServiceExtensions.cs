@@ -27,7 +27,6 @@ public static class EndUsersServiceExtensions
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<IEndUserRuleSets, RegistryEndUserRuleSets>();
         builder.Services.AddSingleton<EndUserStore>();
-        builder.Services.AddSingleton<MigrationRunner>();
         builder.Services.AddSingleton<NveuQuota>();
         builder.Services.AddSingleton<DeploymentCoordinator>();
         builder.Services.AddHostedService<MigrationHostedService>();

@@ -1,89 +1,35 @@
+using Diffusion.Storage.Migrations;
+using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 
 namespace Diffusion.EndUsers.Storage;
 
 /// <summary>
-/// Applies the SQL files embedded from Storage/Migrations (named <c>NNN_description.sql</c>, applied in name order)
-/// to the <c>endusers</c> schema, each once, recorded in <c>endusers.schema_migrations</c>. Runs in one transaction
-/// under an advisory lock, so replicas starting together apply each file exactly once.
+/// The <c>endusers</c> schema's migrations: the files of Storage/Migrations (<c>NNNN_name.sql</c>), journal
+/// <c>endusers.schema_version</c>, applied by the shared <see cref="SchemaMigrator"/>.
 /// </summary>
-internal sealed partial class MigrationRunner(NpgsqlDataSource dataSource, ILogger<MigrationRunner> logger)
+internal static class MigrationRunner
 {
-    // An arbitrary constant identifying "endusers schema migrations" among advisory locks.
-    private const long AdvisoryLockKey = 0x456E645573657273;   // "EndUsers"
+    // Before the shared runner, this service journaled file names ('001_veus_deployments_attrition') in
+    // endusers.schema_migrations; a database from then keeps its history in the shared journal's shape.
+    private const string CarryOverOldJournal = """
+        DO $$
+        BEGIN
+            IF to_regclass('endusers.schema_migrations') IS NOT NULL THEN
+                INSERT INTO endusers.schema_version (version, name, applied_at)
+                SELECT split_part(version, '_', 1)::integer, substr(version, strpos(version, '_') + 1), applied_at
+                FROM endusers.schema_migrations
+                ON CONFLICT (version) DO NOTHING;
+                DROP TABLE endusers.schema_migrations;
+            END IF;
+        END $$;
+        """;
 
-    /// <summary>Applies every migration not yet applied.</summary>
-    public async Task ApplyAsync(CancellationToken cancellationToken)
-    {
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await ExecuteAsync(connection, transaction, $"SELECT pg_advisory_xact_lock({AdvisoryLockKey})", cancellationToken);
-        await ExecuteAsync(
-            connection,
-            transaction,
-            """
-            CREATE SCHEMA IF NOT EXISTS endusers;
-            CREATE TABLE IF NOT EXISTS endusers.schema_migrations (
-                version    text        PRIMARY KEY,
-                applied_at timestamptz NOT NULL DEFAULT now());
-            """,
-            cancellationToken);
+    /// <summary>The embedded migrations of the <c>endusers</c> schema.</summary>
+    public static MigrationSet Migrations { get; } =
+        MigrationSet.FromEmbeddedResources("endusers", typeof(MigrationRunner).Assembly, "Diffusion.EndUsers.Storage.Migrations.", CarryOverOldJournal);
 
-        var applied = new HashSet<string>(StringComparer.Ordinal);
-        await using (var select = new NpgsqlCommand("SELECT version FROM endusers.schema_migrations", connection, transaction))
-        await using (var reader = await select.ExecuteReaderAsync(cancellationToken))
-        {
-            while (await reader.ReadAsync(cancellationToken))
-            {
-                applied.Add(reader.GetString(0));
-            }
-        }
-
-        var migrations = Migrations().ToList();
-        if (migrations.Count == 0)
-        {
-            throw new InvalidOperationException("no migrations embedded under Diffusion.EndUsers.Storage.Migrations");
-        }
-
-        foreach (var (version, sql) in migrations)
-        {
-            if (applied.Contains(version))
-            {
-                continue;
-            }
-
-            await ExecuteAsync(connection, transaction, sql, cancellationToken);
-            await using var insert = new NpgsqlCommand("INSERT INTO endusers.schema_migrations (version) VALUES ($1)", connection, transaction);
-            insert.Parameters.Add(new NpgsqlParameter { Value = version });
-            await insert.ExecuteNonQueryAsync(cancellationToken);
-            Log.Applied(logger, version);
-        }
-
-        await transaction.CommitAsync(cancellationToken);
-    }
-
-    private static IEnumerable<(string Version, string Sql)> Migrations()
-    {
-        var assembly = typeof(MigrationRunner).Assembly;
-        const string prefix = "Diffusion.EndUsers.Storage.Migrations.";
-        foreach (var name in assembly.GetManifestResourceNames().Where(n => n.StartsWith(prefix, StringComparison.Ordinal)).Order(StringComparer.Ordinal))
-        {
-            using var stream = assembly.GetManifestResourceStream(name)
-                ?? throw new InvalidOperationException($"embedded migration {name} not found");
-            using var reader = new StreamReader(stream);
-            yield return (Path.GetFileNameWithoutExtension(name[prefix.Length..]), reader.ReadToEnd());
-        }
-    }
-
-    private static async Task ExecuteAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string sql, CancellationToken cancellationToken)
-    {
-        await using var command = new NpgsqlCommand(sql, connection, transaction);
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
-
-    private static partial class Log
-    {
-        [LoggerMessage(1, LogLevel.Information, "Applied migration {Version} to schema endusers")]
-        public static partial void Applied(ILogger logger, string version);
-    }
+    /// <summary>Applies what the schema lacks; returns how many migrations were applied.</summary>
+    public static Task<int> MigrateAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken, ILogger? logger = null) =>
+        SchemaMigrator.ApplyAsync(dataSource, Migrations, logger ?? NullLogger.Instance, cancellationToken);
 }

@@ -3,7 +3,6 @@ using Diffusion.EndUsers.Tests.Rules;
 using Diffusion.Rules.EndUsers;
 using Diffusion.Rules.EndUsers.Deployment;
 using Diffusion.Testing.Postgres;
-using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 
 namespace Diffusion.EndUsers.Tests.Storage;
@@ -17,7 +16,7 @@ public sealed class EndUserStoreTests(PostgresFixture postgres) : IAsyncLifetime
     public async Task InitializeAsync()
     {
         connectionString = await postgres.CreateDatabaseAsync();
-        await new MigrationRunner(DataSource(), NullLogger<MigrationRunner>.Instance).ApplyAsync(CancellationToken.None);
+        await MigrationRunner.MigrateAsync(DataSource(), CancellationToken.None);
     }
 
     public async Task DisposeAsync()
@@ -32,10 +31,10 @@ public sealed class EndUserStoreTests(PostgresFixture postgres) : IAsyncLifetime
     public async Task Migrations_AppliedTwiceConcurrently_ApplyOnce()
     {
         var runs = Enumerable.Range(0, 4).Select(_ =>
-            new MigrationRunner(DataSource(), NullLogger<MigrationRunner>.Instance).ApplyAsync(CancellationToken.None));
+            MigrationRunner.MigrateAsync(DataSource(), CancellationToken.None));
         await Task.WhenAll(runs);
 
-        await using var command = DataSource().CreateCommand("SELECT count(*) FROM endusers.schema_migrations");
+        await using var command = DataSource().CreateCommand("SELECT count(*) FROM endusers.schema_version");
         Assert.Equal(1L, await command.ExecuteScalarAsync());
     }
 

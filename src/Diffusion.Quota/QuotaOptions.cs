@@ -24,6 +24,14 @@ public sealed class QuotaOptions
     [Range(1, 10_000)]
     public int LedgerBatchSize { get; set; } = 256;
 
+    /// <summary>
+    /// Most Reserve, Commit and Release operations one replica has in flight towards the ledger (admitted, not yet
+    /// answered). One more is refused at once with RESOURCE_EXHAUSTED before it touches Redis or the ledger, so
+    /// memory and queueing delay stay bounded under overload (at most this many divided by the ledger's rate).
+    /// </summary>
+    [Range(1, 1_000_000)]
+    public int LedgerQueueCapacity { get; set; } = 1024;
+
     /// <summary>Writer loops per replica, each with its own transaction (and connection) at a time.</summary>
     [Range(1, 16)]
     public int LedgerWriters { get; set; } = 2;

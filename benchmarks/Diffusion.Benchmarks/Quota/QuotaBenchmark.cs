@@ -22,7 +22,8 @@ namespace Diffusion.Benchmarks.Quota;
 /// Quota throughput and recovery: Reserve+Commit pairs per second and latency over gRPC against the transport's empty
 /// unary call measured in the same run (ratio), then the time to rebuild Redis from a ledger of N reservations.
 /// Real redis-server and PostgreSQL (fsync on), one quota replica on Kestrel h2c, clients in the same process.
-/// Args: [--seconds 10] [--concurrency 64] [--rows 1000000] [--fsync on|off] [--skip-throughput] [--skip-rebuild]
+/// Args: [--seconds 10] [--concurrency 64] [--rows 1000000] [--fsync on|off] [--skip-throughput] [--skip-rebuild] [--profile]
+/// (--profile: Redis and PostgreSQL statistics of the Reserve+Commit load, and one caller's latencies; see <see cref="QuotaProfile"/>).
 /// </summary>
 internal sealed class QuotaBenchmark : IBenchmark
 {
@@ -38,14 +39,16 @@ internal sealed class QuotaBenchmark : IBenchmark
         var concurrency = IntArg(args, "--concurrency", 64);
         var rows = IntArg(args, "--rows", 1_000_000);
         var fsync = StringArg(args, "--fsync", "on") != "off";
+        var profile = args.Contains("--profile");
 
-        await using var postgres = await PostgresServer.StartAsync(new PostgresServerOptions { Fsync = fsync }, cancellationToken);
+        await using var postgres = await PostgresServer.StartAsync(
+            new PostgresServerOptions { Fsync = fsync, Settings = profile ? QuotaProfile.PostgresSettings : [] }, cancellationToken);
         await using var redis = await RedisServer.StartAsync(cancellationToken: cancellationToken);
         Console.WriteLine($"redis-server 127.0.0.1:{redis.Port}, PostgreSQL 15 127.0.0.1:{postgres.Port} (fsync {(fsync ? "on" : "off")}), {Environment.ProcessorCount} cores");
 
         if (!args.Contains("--skip-throughput"))
         {
-            await ThroughputAsync(redis, postgres, seconds, concurrency, cancellationToken);
+            await ThroughputAsync(redis, postgres, seconds, concurrency, profile, cancellationToken);
         }
 
         if (!args.Contains("--skip-rebuild"))
@@ -56,9 +59,10 @@ internal sealed class QuotaBenchmark : IBenchmark
         return 0;
     }
 
-    private static async Task ThroughputAsync(RedisServer redis, PostgresServer postgres, int seconds, int concurrency, CancellationToken cancellationToken)
+    private static async Task ThroughputAsync(RedisServer redis, PostgresServer postgres, int seconds, int concurrency, bool profile, CancellationToken cancellationToken)
     {
         var ledger = await postgres.CreateDatabaseAsync(cancellationToken: cancellationToken);
+        var profiler = profile ? new QuotaProfile(redis.ConnectionString, ledger) : null;
         await using var server = await StartQuotaAsync(redis, ledger, "bench:", null);
         var quota = new QuotaService.QuotaServiceClient(server.Channel);
         var invoker = server.Channel.CreateCallInvoker();
@@ -83,18 +87,46 @@ internal sealed class QuotaBenchmark : IBenchmark
         await MeasureAsync(reserveCommit, concurrency, TimeSpan.FromSeconds(3), cancellationToken);
 
         var baseline1 = await MeasureAsync(empty, concurrency, TimeSpan.FromSeconds(seconds), cancellationToken);
+        if (profiler is not null)
+        {
+            await profiler.ResetAsync(cancellationToken);
+        }
+
         var pairs = await MeasureAsync(reserveCommit, concurrency, TimeSpan.FromSeconds(seconds), cancellationToken);
+        if (profiler is not null)
+        {
+            await profiler.PrintAsync(pairs.Elapsed.TotalSeconds, cancellationToken);
+        }
+
         var baseline2 = await MeasureAsync(empty, concurrency, TimeSpan.FromSeconds(seconds), cancellationToken);
         var baseline = (baseline1.PerSecond + baseline2.PerSecond) / 2;
 
         Console.WriteLine();
-        Console.WriteLine("| measurement | ops/s | p50 ms | p99 ms | ratio to empty call |");
-        Console.WriteLine("|---|---:|---:|---:|---:|");
+        Console.WriteLine("| measurement | ops/s | p50 ms | p99 ms | CPU us/op (this process) | ratio to empty call |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|");
         Print("empty unary call (before)", baseline1, baseline);
         Print("Reserve+Commit pair (2 RPCs, 2 ledger writes)", pairs, baseline);
         Print("empty unary call (after)", baseline2, baseline);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"RPC-for-RPC: {2 * pairs.PerSecond:F0} quota RPCs/s = {2 * pairs.PerSecond / baseline:F2}x the empty call"));
+
+        if (profiler is not null)
+        {
+            // One caller: the latency of each call with nothing queued beside it.
+            Func<Task> reserve = async () =>
+            {
+                var id = "b" + Interlocked.Increment(ref next).ToString(CultureInfo.InvariantCulture);
+                await quota.ReserveAsync(new ReserveRequest { ReservationId = id, Draws = { new Draw { BucketId = Bucket, Tpp = 1 } } });
+            };
+            Console.WriteLine();
+            Console.WriteLine("| one caller | calls/s | p50 ms | p99 ms |");
+            Console.WriteLine("|---|---:|---:|---:|");
+            foreach (var (name, call) in new[] { ("empty unary call", empty), ("Reserve", reserve), ("Reserve+Commit pair", reserveCommit) })
+            {
+                var m = await MeasureAsync(call, 1, TimeSpan.FromSeconds(3), cancellationToken);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {name} | {m.PerSecond:F0} | {m.P50Ms:F2} | {m.P99Ms:F2} |"));
+            }
+        }
 
         var consistency = await quota.CheckConsistencyAsync(new CheckConsistencyRequest(), cancellationToken: cancellationToken);
         Console.WriteLine($"consistency after the load: {(consistency.Consistent ? "consistent" : string.Join("; ", consistency.Discrepancies))}");
@@ -243,6 +275,7 @@ internal sealed class QuotaBenchmark : IBenchmark
     private static async Task<Measurement> MeasureAsync(Func<Task> operation, int concurrency, TimeSpan duration, CancellationToken cancellationToken)
     {
         var latencies = new List<long>[concurrency];
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var stop = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, concurrency).Select(worker => Task.Run(async () =>
         {
@@ -255,11 +288,14 @@ internal sealed class QuotaBenchmark : IBenchmark
             }
         }, cancellationToken)));
         var elapsed = stop.Elapsed;
+        cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
         var all = latencies.SelectMany(l => l).Order().ToArray();
         return new Measurement(
+            elapsed,
             all.Length / elapsed.TotalSeconds,
             Percentile(all, 0.50),
-            Percentile(all, 0.99));
+            Percentile(all, 0.99),
+            cpu.TotalMicroseconds / Math.Max(1, all.Length));
     }
 
     private static double Percentile(long[] sorted, double p) =>
@@ -267,7 +303,7 @@ internal sealed class QuotaBenchmark : IBenchmark
 
     private static void Print(string name, Measurement m, double baseline) =>
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"| {name} | {m.PerSecond:F0} | {m.P50Ms:F2} | {m.P99Ms:F2} | {m.PerSecond / baseline:F2}x |"));
+            $"| {name} | {m.PerSecond:F0} | {m.P50Ms:F2} | {m.P99Ms:F2} | {m.CpuUsPerOp:F0} | {m.PerSecond / baseline:F2}x |"));
 
     private static int IntArg(string[] args, string name, int fallback)
     {
@@ -281,7 +317,8 @@ internal sealed class QuotaBenchmark : IBenchmark
         return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
     }
 
-    private sealed record Measurement(double PerSecond, double P50Ms, double P99Ms);
+    /// <summary>One measurement; CpuUsPerOp is this process's CPU time (client and service together) per operation.</summary>
+    private sealed record Measurement(TimeSpan Elapsed, double PerSecond, double P50Ms, double P99Ms, double CpuUsPerOp);
 
     private sealed class CaptureLoggerProvider(ConcurrentQueue<string> lines) : ILoggerProvider
     {

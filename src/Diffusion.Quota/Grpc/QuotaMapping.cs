@@ -67,6 +67,7 @@ internal static class QuotaMapping
             QuotaErrorKind.NotFound => StatusCode.NotFound,
             QuotaErrorKind.AlreadyExists => StatusCode.AlreadyExists,
             QuotaErrorKind.FailedPrecondition => StatusCode.FailedPrecondition,
+            QuotaErrorKind.ResourceExhausted => StatusCode.ResourceExhausted,
             _ => StatusCode.Unavailable,
         },
         exception.Message));

@@ -60,11 +60,16 @@ internal sealed partial class QuotaEngine(
     /// Runs a mutating operation on its own, not on the caller's token: it completes or fails as a whole (Redis and
     /// the ledger never left half-changed because a caller's deadline passed between them); the caller may stop waiting.
     /// </summary>
+    /// <remarks>
+    /// The operation takes no token, so it runs to its end whatever the caller does; it starts on the caller's thread
+    /// (no extra thread-pool hop per call) and only the caller's wait is cancellable.
+    /// </remarks>
     private static Task<T> Detached<T>(Func<Task<T>> operation, CancellationToken cancellationToken) =>
-        Task.Run(operation, CancellationToken.None).WaitAsync(cancellationToken);
+        operation().WaitAsync(cancellationToken);
 
     private async Task<ReserveAnswer> ReserveCoreAsync(ReserveCommand command)
     {
+        using var ticket = writer.Admit();
         var cancellationToken = CancellationToken.None;
         var now = Now();
         var asOf = DateOnly.FromDateTime(now.UtcDateTime);
@@ -148,7 +153,7 @@ internal sealed partial class QuotaEngine(
 
     private async Task<TransitionAnswer> CommitCoreAsync(string reservationId)
     {
-        var row = await TransitionAsync(reservationId, ReservationState.Committed);
+        var (row, balances) = await TransitionAsync(reservationId, ReservationState.Committed);
         if (row.State != ReservationState.Committed)
         {
             throw new QuotaException(
@@ -156,7 +161,7 @@ internal sealed partial class QuotaEngine(
                 $"reservation_id: reservation '{reservationId}' is {StateName(row.State)}; only a pending reservation can be committed");
         }
 
-        return new TransitionAnswer(row.State, await BalancesOrEmptyAsync(row.Draws.Select(d => d.BucketId).ToList(), null));
+        return new TransitionAnswer(row.State, balances);
     }
 
     /// <summary>Release: pending -> released (its TPP returns). Idempotent; releasing an expired or refused one answers its state.</summary>
@@ -165,7 +170,7 @@ internal sealed partial class QuotaEngine(
 
     private async Task<TransitionAnswer> ReleaseCoreAsync(string reservationId)
     {
-        var row = await TransitionAsync(reservationId, ReservationState.Released);
+        var (row, balances) = await TransitionAsync(reservationId, ReservationState.Released);
         if (row.State == ReservationState.Committed)
         {
             throw new QuotaException(
@@ -173,7 +178,7 @@ internal sealed partial class QuotaEngine(
                 $"reservation_id: reservation '{reservationId}' is COMMITTED; committed use never returns");
         }
 
-        return new TransitionAnswer(row.State, await BalancesOrEmptyAsync(row.Draws.Select(d => d.BucketId).ToList(), null));
+        return new TransitionAnswer(row.State, balances);
     }
 
     /// <summary>A bucket's balance; NOT_FOUND when neither the rules nor an officer define it.</summary>
@@ -284,15 +289,7 @@ internal sealed partial class QuotaEngine(
     public async Task<(IReadOnlyList<Discrepancy> Differences, int BucketsChecked)> CheckConsistencyAsync(CancellationToken cancellationToken)
     {
         var epoch = await recovery.EnsureReadyAsync(cancellationToken);
-        var (totals, caps, pendingCount) = await LedgerAsync(async () =>
-        {
-            await using var connection = await ledger.DataSource.OpenConnectionAsync(cancellationToken);
-            var t = await ledger.TotalsAsync(connection, null, cancellationToken);
-            var c = await ledger.BucketsAsync("", cancellationToken);
-            await using var count = new NpgsqlCommand("SELECT count(*) FROM reservations WHERE state = 1", connection);
-            var n = (long)(await count.ExecuteScalarAsync(cancellationToken))!;
-            return (t, c, n);
-        });
+        var (totals, caps, pendingCount) = await LedgerAsync(() => ledger.SnapshotAsync(cancellationToken));
         var ids = (await RedisAsync(epoch, redis.BucketIdsAsync)).Union(totals.Keys).Union(caps.Keys).Distinct().Order(StringComparer.Ordinal).ToList();
         var raw = await RedisAsync(epoch, () => redis.BalancesAsync(epoch, ids))
             ?? throw new QuotaException(QuotaErrorKind.Unavailable, "quota state is being rebuilt from the ledger; retry");
@@ -327,44 +324,58 @@ internal sealed partial class QuotaEngine(
         return (differences, ids.Count);
     }
 
-    private async Task<Reservation> TransitionAsync(string reservationId, ReservationState target)
+    /// <summary>
+    /// Decides a transition in the ledger, then applies the ledger's state to Redis; answers the row and its buckets'
+    /// balances as the apply script saw them (read again only when the apply could not run).
+    /// </summary>
+    private async Task<(Reservation Row, IReadOnlyList<BucketBalance> Balances)> TransitionAsync(string reservationId, ReservationState target)
     {
+        using var ticket = writer.Admit();
         // Not the caller's token: a ledger decision is always applied to Redis, even when its caller stopped waiting.
         var row = await writer.TransitionAsync(reservationId, target, Now(), CancellationToken.None)
             ?? throw new QuotaException(QuotaErrorKind.NotFound, $"reservation_id: no reservation '{reservationId}'");
-        if (row.State is ReservationState.Committed or ReservationState.Released or ReservationState.Expired)
+        var bucketIds = row.Draws.Select(d => d.BucketId).ToList();
+        var epoch = recovery.ReadyEpoch;
+        if (epoch >= 0)
         {
-            var epoch = recovery.ReadyEpoch;
-            if (epoch >= 0)
+            var seen = await ApplyBestEffortAsync(epoch, row, row.Token, row.State);
+            if (seen is not null)
             {
-                await ApplyBestEffortAsync(epoch, row, row.Token, row.State);
+                return (row, [.. WithCaps(bucketIds, seen, null).OfType<BucketBalance>()]);
             }
         }
 
-        return row;
+        return (row, await BalancesOrEmptyAsync(bucketIds, null));
     }
 
     /// <summary>
-    /// Applies a ledger decision to Redis. Failure is tolerated: Redis then holds TPP the ledger returned (over-count)
-    /// until the sweeper re-applies the decision at the reservation's expiry, or a rebuild.
+    /// Applies a ledger decision to Redis; returns the buckets' amounts afterwards, or null when it could not run.
+    /// Failure is tolerated: Redis then holds TPP the ledger returned (over-count) until the sweeper re-applies the
+    /// decision at the reservation's expiry, or a rebuild.
     /// </summary>
-    internal async Task ApplyBestEffortAsync(long epoch, Reservation reservation, Guid token, ReservationState target)
+    internal async Task<IReadOnlyList<(long OfficerCap, long Committed, long Pending)>?> ApplyBestEffortAsync(
+        long epoch, Reservation reservation, Guid token, ReservationState target)
     {
         try
         {
-            var applied = await redis.ApplyAsync(epoch, reservation, token, target, options.Value.RecordRetention);
+            var (applied, buckets) = await redis.ApplyAsync(epoch, reservation, token, target, options.Value.RecordRetention);
             if (applied == ApplyResult.NotReady)
             {
                 recovery.Invalidate(epoch);
+                return null;
             }
-            else if (applied == ApplyResult.Conflict)
+
+            if (applied == ApplyResult.Conflict)
             {
                 Log.ApplyConflict(logger, reservation.Id, target);
             }
+
+            return buckets;
         }
         catch (Exception e) when (e is RedisException or TimeoutException)
         {
             Log.ApplyFailed(logger, e, reservation.Id);
+            return null;
         }
     }
 
@@ -401,6 +412,12 @@ internal sealed partial class QuotaEngine(
             throw new QuotaException(QuotaErrorKind.Unavailable, "quota state is being rebuilt from the ledger; retry");
         }
 
+        return WithCaps(bucketIds, raw, ruleSet);
+    }
+
+    /// <summary>Redis amounts with caps: the officer's when set, else the rules' today; null for a bucket neither defines.</summary>
+    private BucketBalance?[] WithCaps(IReadOnlyList<string> bucketIds, IReadOnlyList<(long OfficerCap, long Committed, long Pending)> raw, string? ruleSet)
+    {
         var asOf = DateOnly.FromDateTime(Now().UtcDateTime);
         var result = new BucketBalance?[bucketIds.Count];
         for (var i = 0; i < bucketIds.Count; i++)

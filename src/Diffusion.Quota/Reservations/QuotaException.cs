@@ -17,6 +17,9 @@ public enum QuotaErrorKind
 
     /// <summary>Redis or the ledger cannot answer now (rebuilding, down); retrying later is safe.</summary>
     Unavailable,
+
+    /// <summary>This replica has as many operations in flight to the ledger as it admits; nothing was changed, retry later.</summary>
+    ResourceExhausted,
 }
 
 /// <summary>A quota operation that could not be answered, with the reason kind and a message naming the field.</summary>

@@ -22,12 +22,6 @@ public sealed record AllocationChange(string BucketId, long? PreviousCap, long N
 /// </summary>
 internal sealed class Ledger(NpgsqlDataSource dataSource)
 {
-    internal const string SelectReservations = """
-        SELECT r.reservation_id, r.token, r.state, r.outcome, r.fingerprint, r.expires_at, r.epoch, r.created_at,
-               array_agg(d.bucket_id ORDER BY d.ordinal), array_agg(d.tpp ORDER BY d.ordinal)
-        FROM reservations r JOIN reservation_draws d USING (reservation_id)
-        """;
-
     public NpgsqlDataSource DataSource => dataSource;
 
     /// <summary>The reservations with these ids that the ledger has.</summary>
@@ -47,15 +41,7 @@ internal sealed class Ledger(NpgsqlDataSource dataSource)
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await ReadFenceAsync(connection, transaction, share: true, cancellationToken);
         var ids = new List<string>();
-        await using (var command = new NpgsqlCommand("""
-            UPDATE reservations SET state = 4, updated_at = $1
-            WHERE reservation_id IN (
-                SELECT reservation_id FROM reservations
-                WHERE state = 1 AND expires_at <= $1
-                ORDER BY expires_at LIMIT $2
-                FOR UPDATE SKIP LOCKED)
-            RETURNING reservation_id
-            """, connection, transaction))
+        await using (var command = new NpgsqlCommand(LedgerStatements.ExpireDue, connection, transaction))
         {
             command.Parameters.Add(new NpgsqlParameter { Value = now.UtcDateTime, NpgsqlDbType = NpgsqlDbType.TimestampTz });
             command.Parameters.Add(new NpgsqlParameter { Value = limit });
@@ -175,14 +161,7 @@ internal sealed class Ledger(NpgsqlDataSource dataSource)
     /// <summary>Per bucket: (committed, pending) as the ledger sums them, for every bucket with a live reservation.</summary>
     public async Task<IReadOnlyDictionary<string, (long Committed, long Pending)>> TotalsAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, CancellationToken cancellationToken)
     {
-        await using var command = new NpgsqlCommand("""
-            SELECT d.bucket_id,
-                   coalesce(sum(d.tpp) FILTER (WHERE r.state = 2), 0)::bigint,
-                   coalesce(sum(d.tpp) FILTER (WHERE r.state = 1), 0)::bigint
-            FROM reservation_draws d JOIN reservations r USING (reservation_id)
-            WHERE r.state IN (1, 2)
-            GROUP BY d.bucket_id
-            """, connection, transaction);
+        await using var command = new NpgsqlCommand(LedgerStatements.Totals, connection, transaction);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken);
         var result = new Dictionary<string, (long, long)>(StringComparer.Ordinal);
         while (await reader.ReadAsync(cancellationToken))
@@ -193,10 +172,25 @@ internal sealed class Ledger(NpgsqlDataSource dataSource)
         return result;
     }
 
+    /// <summary>
+    /// What <see cref="QuotaEngine.CheckConsistencyAsync"/> compares Redis with: per bucket totals, officer caps and
+    /// the number of pending reservations.
+    /// </summary>
+    public async Task<(IReadOnlyDictionary<string, (long Committed, long Pending)> Totals, IReadOnlyDictionary<string, long?> Caps, long PendingCount)> SnapshotAsync(
+        CancellationToken cancellationToken)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var totals = await TotalsAsync(connection, null, cancellationToken);
+        var caps = await BucketsAsync("", cancellationToken);
+        await using var count = new NpgsqlCommand(LedgerStatements.PendingCount, connection);
+        var pending = (long)(await count.ExecuteScalarAsync(cancellationToken))!;
+        return (totals, caps, pending);
+    }
+
     internal static async Task<long> ReadFenceAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, bool share, CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand(
-            share ? "SELECT epoch FROM fence WHERE id = 1 FOR SHARE" : "SELECT epoch FROM fence WHERE id = 1 FOR UPDATE",
+            share ? LedgerStatements.ReadFenceShared : LedgerStatements.ReadFenceExclusive,
             connection,
             transaction);
         return (long)(await command.ExecuteScalarAsync(cancellationToken))!;
@@ -209,7 +203,7 @@ internal sealed class Ledger(NpgsqlDataSource dataSource)
         CancellationToken cancellationToken)
     {
         await using var command = new NpgsqlCommand(
-            SelectReservations + " WHERE r.reservation_id = ANY($1) GROUP BY r.reservation_id",
+            LedgerStatements.SelectReservations + " WHERE r.reservation_id = ANY($1)",
             connection,
             transaction);
         command.Parameters.Add(new NpgsqlParameter { Value = ids.ToArray(), NpgsqlDbType = NpgsqlDbType.Array | NpgsqlDbType.Text });

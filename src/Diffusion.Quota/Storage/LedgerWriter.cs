@@ -22,6 +22,36 @@ internal sealed partial class LedgerWriter(NpgsqlDataSource dataSource, IOptions
 
     private readonly Channel<Operation> queue = Channel.CreateUnbounded<Operation>(new UnboundedChannelOptions { SingleReader = false });
 
+    private int admitted;
+
+    /// <summary>Operations admitted and not yet answered (tests, metrics).</summary>
+    public int Admitted => Volatile.Read(ref admitted);
+
+    /// <summary>
+    /// Admits one operation towards the ledger, or refuses it with RESOURCE_EXHAUSTED when
+    /// <see cref="QuotaOptions.LedgerQueueCapacity"/> are in flight. The caller disposes the ticket once answered.
+    /// Admission comes before any change (a Reserve asks before its Redis hold), so a refused call changed nothing.
+    /// The queue itself needs no bound of its own: only admitted callers (and the sweeper, one at a time) enqueue.
+    /// </summary>
+    public Ticket Admit()
+    {
+        if (Interlocked.Increment(ref admitted) > options.Value.LedgerQueueCapacity)
+        {
+            Interlocked.Decrement(ref admitted);
+            throw new QuotaException(
+                QuotaErrorKind.ResourceExhausted,
+                $"the ledger has {options.Value.LedgerQueueCapacity} operations in flight on this replica; nothing was changed, retry later");
+        }
+
+        return new Ticket(this);
+    }
+
+    /// <summary>A place among the admitted operations; disposing it frees the place.</summary>
+    public readonly struct Ticket(LedgerWriter writer) : IDisposable
+    {
+        public void Dispose() => Interlocked.Decrement(ref writer.admitted);
+    }
+
     /// <summary>
     /// Records a reservation (any state) unless the ledger already has its id. Returns the ledger's row for the id:
     /// this one, or the one recorded first (compare tokens). Throws <see cref="StaleEpochException"/> when the
@@ -53,6 +83,8 @@ internal sealed partial class LedgerWriter(NpgsqlDataSource dataSource, IOptions
 
     private async Task RunAsync(CancellationToken stoppingToken)
     {
+        // Each loop keeps its own connection: no pool round trip and no session reset (DISCARD ALL) per batch.
+        await using var session = new WriterSession(dataSource);
         var batch = new List<Operation>(options.Value.LedgerBatchSize);
         while (await queue.Reader.WaitToReadAsync(stoppingToken).ConfigureAwait(false))
         {
@@ -69,7 +101,7 @@ internal sealed partial class LedgerWriter(NpgsqlDataSource dataSource, IOptions
 
             using var span = StartBatchSpan(batch);
             using var untraced = span is null ? SuppressInstrumentationScope.Begin() : null;
-            await WriteIsolatingAsync(batch, stoppingToken);
+            await WriteIsolatingAsync(session, batch, stoppingToken);
         }
     }
 
@@ -78,13 +110,13 @@ internal sealed partial class LedgerWriter(NpgsqlDataSource dataSource, IOptions
     /// each half written on its own, down to the one operation at fault, which alone gets the error. Every other
     /// caller gets the answer to its own request.
     /// </summary>
-    private async Task WriteIsolatingAsync(List<Operation> batch, CancellationToken stoppingToken)
+    private async Task WriteIsolatingAsync(WriterSession session, List<Operation> batch, CancellationToken stoppingToken)
     {
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                await WriteAsync(batch, stoppingToken);
+                await WriteAsync(await session.OpenAsync(stoppingToken), batch, stoppingToken);
                 return;
             }
             catch (PostgresException e) when (e.SqlState is PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure && attempt < 3)
@@ -102,15 +134,16 @@ internal sealed partial class LedgerWriter(NpgsqlDataSource dataSource, IOptions
 
                 Log.BatchSplit(logger, batch.Count, e.SqlState);
                 var half = batch.Count / 2;
-                await WriteIsolatingAsync(batch[..half], stoppingToken);
-                await WriteIsolatingAsync(batch[half..], stoppingToken);
+                await WriteIsolatingAsync(session, batch[..half], stoppingToken);
+                await WriteIsolatingAsync(session, batch[half..], stoppingToken);
                 return;
             }
             catch (Exception e) when (e is NpgsqlException or TimeoutException or InvalidOperationException or OperationCanceledException)
             {
                 // The outcome of a failed COMMIT may be unknown: callers treat this as "maybe written"
-                // (see QuotaEngine) and answer UNAVAILABLE.
+                // (see QuotaEngine) and answer UNAVAILABLE. The connection may be broken: the next batch opens another.
                 Log.BatchFailed(logger, e, batch.Count);
+                await session.DiscardAsync();
                 foreach (var operation in batch)
                 {
                     operation.Completion.TrySetException(new QuotaException(QuotaErrorKind.Unavailable, "ledger unavailable: " + e.Message, e));
@@ -157,17 +190,19 @@ internal sealed partial class LedgerWriter(NpgsqlDataSource dataSource, IOptions
     }
 
     /// <summary>
-    /// One transaction, two round trips: a batch of statements (fence read under a shared lock, the inserts whose
-    /// epoch equals the fence, the transitions, then the resulting rows), then COMMIT.
+    /// One transaction in one round trip: the batch's statements (fence read under a shared lock, the inserts whose
+    /// epoch equals the fence, the transitions) go out together with no explicit transaction, so PostgreSQL runs them
+    /// as one implicit transaction that commits at the batch's end (Sync); the answer arrives only after that commit
+    /// is durable. Inserted rows are answered from what was sent (RETURNING names them); transitions from RETURNING;
+    /// only the rare rest (an id already recorded by an earlier attempt, a transition of a reservation no longer
+    /// pending) is read back afterwards.
     /// </summary>
-    private async Task WriteAsync(List<Operation> batch, CancellationToken cancellationToken)
+    private async Task WriteAsync(NpgsqlConnection connection, List<Operation> batch, CancellationToken cancellationToken)
     {
         var inserts = batch.OfType<Insert>().ToList();
         var transitions = batch.OfType<Transition>().ToList();
-        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-        await using var commands = new NpgsqlBatch(connection, transaction);
-        commands.BatchCommands.Add(new NpgsqlBatchCommand("SELECT epoch FROM fence WHERE id = 1 FOR SHARE"));
+        await using var commands = new NpgsqlBatch(connection);
+        commands.BatchCommands.Add(new NpgsqlBatchCommand(LedgerStatements.ReadFenceShared));
         if (inserts.Count > 0)
         {
             commands.BatchCommands.Add(InsertCommand(inserts));
@@ -175,45 +210,54 @@ internal sealed partial class LedgerWriter(NpgsqlDataSource dataSource, IOptions
 
         if (transitions.Count > 0)
         {
-            var update = new NpgsqlBatchCommand("""
-                UPDATE reservations r
-                SET state = CASE WHEN t.target = 2 AND r.expires_at <= t.now THEN 4 ELSE t.target END, updated_at = t.now
-                FROM (SELECT DISTINCT ON (id) id, target, now FROM unnest($1::text[], $2::smallint[], $3::timestamptz[]) AS u(id, target, now) ORDER BY id) t
-                WHERE r.reservation_id = t.id AND r.state = 1
-                """);
+            var update = new NpgsqlBatchCommand(LedgerStatements.Transition);
             update.Parameters.Add(new NpgsqlParameter { Value = transitions.Select(t => t.Id).ToArray() });
             update.Parameters.Add(new NpgsqlParameter { Value = transitions.Select(t => (short)t.Target).ToArray() });
             update.Parameters.Add(new NpgsqlParameter { Value = transitions.Select(t => t.Now.UtcDateTime).ToArray() });
             commands.BatchCommands.Add(update);
         }
 
-        // The ledger's row for every id after the changes: this batch's insert, an earlier attempt's, or a transition's result.
-        var select = new NpgsqlBatchCommand(Ledger.SelectReservations + " WHERE r.reservation_id = ANY($1) GROUP BY r.reservation_id");
-        select.Parameters.Add(new NpgsqlParameter { Value = inserts.Select(i => i.Row.Id).Concat(transitions.Select(t => t.Id)).Distinct().ToArray() });
-        commands.BatchCommands.Add(select);
-
         long fence;
+        var inserted = new HashSet<string>(StringComparer.Ordinal);
         var rows = new Dictionary<string, Reservation>(StringComparer.Ordinal);
         await using (var reader = await commands.ExecuteReaderAsync(cancellationToken))
         {
             await reader.ReadAsync(cancellationToken);
             fence = reader.GetInt64(0);
-            while (await reader.NextResultAsync(cancellationToken))
+            if (inserts.Count > 0)
             {
-                if (reader.FieldCount < 10)
+                await reader.NextResultAsync(cancellationToken);
+                while (await reader.ReadAsync(cancellationToken))
                 {
-                    continue;
+                    inserted.Add(reader.GetString(0));
                 }
+            }
 
+            if (transitions.Count > 0)
+            {
+                await reader.NextResultAsync(cancellationToken);
                 while (await reader.ReadAsync(cancellationToken))
                 {
                     var row = Ledger.ReadReservation(reader);
                     rows[row.Id] = row;
                 }
             }
+
+            // Disposing the reader reads up to the end of the batch: the implicit transaction's commit. An error there
+            // (the commit failed or its outcome is unknown) throws before any caller is answered.
         }
 
-        await transaction.CommitAsync(cancellationToken);
+        var unread = inserts.Where(i => i.Row.Epoch == fence && !inserted.Contains(i.Row.Id)).Select(i => i.Row.Id)
+            .Concat(transitions.Select(t => t.Id).Where(id => !rows.ContainsKey(id)))
+            .Distinct(StringComparer.Ordinal)
+            .ToList();
+        if (unread.Count > 0)
+        {
+            foreach (var (id, row) in await Ledger.FindAsync(connection, null, unread, cancellationToken))
+            {
+                rows[id] = row;
+            }
+        }
 
         foreach (var insert in inserts)
         {
@@ -223,7 +267,7 @@ internal sealed partial class LedgerWriter(NpgsqlDataSource dataSource, IOptions
             }
             else
             {
-                insert.Completion.TrySetResult(rows[insert.Row.Id]);
+                insert.Completion.TrySetResult(inserted.Contains(insert.Row.Id) ? insert.Row : rows[insert.Row.Id]);
             }
         }
 
@@ -236,26 +280,7 @@ internal sealed partial class LedgerWriter(NpgsqlDataSource dataSource, IOptions
     private static NpgsqlBatchCommand InsertCommand(List<Insert> inserts)
     {
         var draws = inserts.SelectMany(i => i.Row.Draws.Select((d, ordinal) => (i.Row, d, ordinal))).ToList();
-        var command = new NpgsqlBatchCommand("""
-            WITH inserted AS (
-                INSERT INTO reservations (reservation_id, token, state, outcome, fingerprint, expires_at, epoch, created_at, updated_at)
-                SELECT u.*, u.created_at FROM unnest($1::text[], $2::uuid[], $3::smallint[], $4::smallint[], $5::text[], $6::timestamptz[], $7::bigint[], $8::timestamptz[])
-                    AS u(reservation_id, token, state, outcome, fingerprint, expires_at, epoch, created_at)
-                WHERE u.epoch = (SELECT epoch FROM fence WHERE id = 1)
-                ON CONFLICT (reservation_id) DO NOTHING
-                RETURNING reservation_id, token, state, created_at),
-            draws AS (
-                SELECT d.reservation_id, d.ordinal, d.bucket_id, d.tpp, i.state, i.created_at
-                FROM unnest($9::text[], $10::uuid[], $11::smallint[], $12::text[], $13::bigint[]) AS d(reservation_id, token, ordinal, bucket_id, tpp)
-                JOIN inserted i ON i.reservation_id = d.reservation_id AND i.token = d.token),
-            new_draws AS (
-                INSERT INTO reservation_draws (reservation_id, ordinal, bucket_id, tpp)
-                SELECT reservation_id, ordinal, bucket_id, tpp FROM draws)
-            INSERT INTO buckets (bucket_id, cap, created_at, updated_at)
-            SELECT bucket_id, NULL, min(created_at), min(created_at) FROM draws WHERE state <> 5
-            GROUP BY bucket_id ORDER BY bucket_id
-            ON CONFLICT (bucket_id) DO NOTHING
-            """);
+        var command = new NpgsqlBatchCommand(LedgerStatements.Insert);
         var p = command.Parameters;
         p.Add(new NpgsqlParameter { Value = inserts.Select(i => i.Row.Id).ToArray() });
         p.Add(new NpgsqlParameter { Value = inserts.Select(i => i.Row.Token).ToArray() });
@@ -271,6 +296,35 @@ internal sealed partial class LedgerWriter(NpgsqlDataSource dataSource, IOptions
         p.Add(new NpgsqlParameter { Value = draws.Select(d => d.d.BucketId).ToArray() });
         p.Add(new NpgsqlParameter { Value = draws.Select(d => d.d.Tpp).ToArray() });
         return command;
+    }
+
+    /// <summary>A writer loop's connection, opened on first use and again after a failure.</summary>
+    private sealed class WriterSession(NpgsqlDataSource dataSource) : IAsyncDisposable
+    {
+        private NpgsqlConnection? connection;
+
+        public async ValueTask<NpgsqlConnection> OpenAsync(CancellationToken cancellationToken)
+        {
+            if (connection is { State: System.Data.ConnectionState.Open })
+            {
+                return connection;
+            }
+
+            await DiscardAsync();
+            connection = await dataSource.OpenConnectionAsync(cancellationToken);
+            return connection;
+        }
+
+        public async ValueTask DiscardAsync()
+        {
+            if (connection is not null)
+            {
+                await connection.DisposeAsync();
+                connection = null;
+            }
+        }
+
+        public ValueTask DisposeAsync() => DiscardAsync();
     }
 
     private abstract record Operation

@@ -212,7 +212,7 @@ internal sealed partial class RecoveryCoordinator(
         }
 
         // Pending reservations: their records and the expiry index, so commit, release and expiry work on them.
-        await using (var command = new NpgsqlCommand(Ledger.SelectReservations + " WHERE r.state = 1 GROUP BY r.reservation_id", connection, transaction))
+        await using (var command = new NpgsqlCommand(LedgerStatements.SelectPending, connection, transaction))
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
             while (await reader.ReadAsync(cancellationToken))

@@ -81,11 +81,7 @@ internal sealed class RedisQuotaStore(IConnectionMultiplexer multiplexer, RedisK
                 return new RedisReserveResult.Existing(ParseRecord(reservationId, reply.Skip(1).ToArray(), now));
             default:
                 var outcome = (ReserveOutcome)(int)reply[1];
-                var balances = new List<(long, long, long)>(draws.Count);
-                for (var i = 0; i < draws.Count; i++)
-                {
-                    balances.Add(((long)reply[2 + 3 * i], (long)reply[3 + 3 * i], (long)reply[4 + 3 * i]));
-                }
+                var balances = Triples(reply, 2, draws.Count);
 
                 var record = new Reservation(
                     reservationId,
@@ -101,8 +97,12 @@ internal sealed class RedisQuotaStore(IConnectionMultiplexer multiplexer, RedisK
         }
     }
 
-    /// <summary>Applies a ledger decision (<paramref name="target"/>) to the record of <paramref name="reservation"/>'s attempt.</summary>
-    public async Task<ApplyResult> ApplyAsync(long epoch, Reservation reservation, Guid token, ReservationState target, TimeSpan retention)
+    /// <summary>
+    /// Applies a ledger decision (<paramref name="target"/>) to the record of <paramref name="reservation"/>'s attempt;
+    /// returns what happened and the reservation's buckets afterwards (officer cap or -1, committed, pending), in draw order.
+    /// </summary>
+    public async Task<(ApplyResult Result, IReadOnlyList<(long OfficerCap, long Committed, long Pending)> Buckets)> ApplyAsync(
+        long epoch, Reservation reservation, Guid token, ReservationState target, TimeSpan retention)
     {
         var redisKeys = new RedisKey[3 + reservation.Draws.Count];
         redisKeys[0] = keys.Epoch;
@@ -120,8 +120,8 @@ internal sealed class RedisQuotaStore(IConnectionMultiplexer multiplexer, RedisK
             args[5 + i] = reservation.Draws[i].Tpp;
         }
 
-        var reply = (string?)await Db.ScriptEvaluateAsync(RedisScripts.Apply, redisKeys, args);
-        return reply switch
+        var reply = (RedisResult[])(await Db.ScriptEvaluateAsync(RedisScripts.Apply, redisKeys, args))!;
+        var result = (string)reply[0]! switch
         {
             "NOTREADY" => ApplyResult.NotReady,
             "MISSING" => ApplyResult.Missing,
@@ -130,6 +130,19 @@ internal sealed class RedisQuotaStore(IConnectionMultiplexer multiplexer, RedisK
             "CONFLICT" => ApplyResult.Conflict,
             _ => ApplyResult.Applied,
         };
+        return (result, result == ApplyResult.NotReady ? [] : Triples(reply, 1, reservation.Draws.Count));
+    }
+
+    /// <summary>Reads <paramref name="count"/> (cap, committed, pending) triples of a script's reply from <paramref name="start"/>.</summary>
+    private static List<(long, long, long)> Triples(RedisResult[] reply, int start, int count)
+    {
+        var result = new List<(long, long, long)>(count);
+        for (var i = 0; i < count; i++)
+        {
+            result.Add(((long)reply[start + 3 * i], (long)reply[start + 1 + 3 * i], (long)reply[start + 2 + 3 * i]));
+        }
+
+        return result;
     }
 
     /// <summary>Sets an officer's cap; null when not ready; otherwise whether it was set and the bucket's amounts.</summary>
@@ -162,13 +175,7 @@ internal sealed class RedisQuotaStore(IConnectionMultiplexer multiplexer, RedisK
             return null;
         }
 
-        var result = new List<(long, long, long)>(bucketIds.Count);
-        for (var i = 0; i < bucketIds.Count; i++)
-        {
-            result.Add(((long)reply[1 + 3 * i], (long)reply[2 + 3 * i], (long)reply[3 + 3 * i]));
-        }
-
-        return result;
+        return Triples(reply, 1, bucketIds.Count);
     }
 
     /// <summary>The epoch key's value: a number when ready, a rebuild marker, or null (empty Redis).</summary>

@@ -1,3 +1,5 @@
+using Diffusion.Quota.Reservations;
+
 namespace Diffusion.Quota.Storage;
 
 /// <summary>
@@ -10,7 +12,8 @@ namespace Diffusion.Quota.Storage;
 /// <c>pending</c>); <c>q:r:&lt;reservation&gt;</c> a hash per reservation (<c>s</c> state, <c>o</c> outcome,
 /// <c>f</c> fingerprint, <c>x</c> expiry in Unix ms, <c>t</c> attempt token, <c>e</c> epoch, <c>n</c> draw count,
 /// <c>b1</c>/<c>t1</c>... draws); <c>q:exp</c> pending reservations by expiry; <c>q:buckets</c> every bucket used.
-/// States and outcomes use the proto enum numbers (1 pending, 2 committed, 3 released, 4 expired, 5 refused).
+/// States and outcomes are the numbers of <see cref="ReservationState"/> and <see cref="ReserveOutcome"/>, written into
+/// the scripts from the enums (never typed as literals).
 /// Amounts are compared in Lua doubles, exact because every amount and cap is at most 2^53 - 1 (validated), and
 /// changed with HINCRBY (64-bit integers).
 /// Single Redis: the scripts also touch <c>q:exp</c> and <c>q:buckets</c>, which a Redis Cluster would place in other
@@ -20,16 +23,38 @@ namespace Diffusion.Quota.Storage;
 /// </remarks>
 internal static class RedisScripts
 {
+    private const int Pending = (int)ReservationState.Pending;
+    private const int Committed = (int)ReservationState.Committed;
+    private const int Refused = (int)ReservationState.Refused;
+    private const int Reserved = (int)ReserveOutcome.Reserved;
+    private const int Insufficient = (int)ReserveOutcome.Insufficient;
+    private const int UnknownBucket = (int)ReserveOutcome.UnknownBucket;
+
+    /// <summary>
+    /// Lua: append_buckets(reply, first) appends (officer cap or -1, committed, pending) of KEYS[first..] to reply.
+    /// </summary>
+    private const string AppendBuckets = """
+        local function append_buckets(reply, first)
+          for i = first, #KEYS do
+            local b = redis.call('HMGET', KEYS[i], 'cap', 'committed', 'pending')
+            table.insert(reply, tonumber(b[1]) or -1)
+            table.insert(reply, tonumber(b[2]) or 0)
+            table.insert(reply, tonumber(b[3]) or 0)
+          end
+          return reply
+        end
+        """;
+
     /// <summary>
     /// KEYS: epoch, record, expiry set, bucket set, bucket 1..n.
     /// ARGV: epoch, reservation id, fingerprint, expires-at ms, token, refusal retention s, then per draw:
     /// bucket id, tpp, cap from the rules (-1: the rules do not define the bucket).
     /// Returns {"NOTREADY", current epoch} | {"EXISTS", field, value, ...} | {"DONE", outcome, cap1, committed1, pending1, ...}.
     /// A bucket's cap is the officer's (hash field cap) when set, else the rules'. All-or-nothing: any unknown bucket
-    /// refuses with outcome 3, else any draw over its bucket's cap refuses with outcome 2, else every draw is added to
+    /// refuses (UnknownBucket), else any draw over its bucket's cap refuses (Insufficient), else every draw is added to
     /// its bucket's pending amount. Refusals are recorded too, so a retry gets the same answer.
     /// </summary>
-    public const string Reserve = """
+    public static readonly string Reserve = $$"""
         local epoch = redis.call('GET', KEYS[1])
         if epoch ~= ARGV[1] then return {'NOTREADY', epoch or ''} end
         local existing = redis.call('HGETALL', KEYS[2])
@@ -52,9 +77,9 @@ internal static class RedisScripts
             insufficient = true
           end
         end
-        local outcome = 1
-        if unknown then outcome = 3 elseif insufficient then outcome = 2 end
-        local record = {'s', outcome == 1 and 1 or 5, 'o', outcome, 'f', ARGV[3], 'x', ARGV[4], 't', ARGV[5], 'e', ARGV[1], 'n', n}
+        local outcome = {{Reserved}}
+        if unknown then outcome = {{UnknownBucket}} elseif insufficient then outcome = {{Insufficient}} end
+        local record = {'s', outcome == {{Reserved}} and {{Pending}} or {{Refused}}, 'o', outcome, 'f', ARGV[3], 'x', ARGV[4], 't', ARGV[5], 'e', ARGV[1], 'n', n}
         for i = 1, n do
           table.insert(record, 'b' .. i)
           table.insert(record, ARGV[4 + 3 * i])
@@ -62,7 +87,7 @@ internal static class RedisScripts
           table.insert(record, ARGV[5 + 3 * i])
         end
         redis.call('HSET', KEYS[2], unpack(record))
-        if outcome == 1 then
+        if outcome == {{Reserved}} then
           for i = 1, n do
             pending[i] = redis.call('HINCRBY', KEYS[4 + i], 'pending', ARGV[5 + 3 * i])
             redis.call('SADD', KEYS[4], ARGV[4 + 3 * i])
@@ -85,24 +110,28 @@ internal static class RedisScripts
     /// KEYS: epoch, record, expiry set, bucket 1..n. ARGV: epoch, token, target state, retention s, reservation id,
     /// tpp 1..n (the reservation's draws, in the record's order).
     /// Acts only when the record exists, carries this attempt's token and is pending, so it is idempotent across
-    /// retries and replicas. Returns "NOTREADY" | "MISSING" | "OTHER" | "SAME" | "CONFLICT" | "APPLIED".
+    /// retries and replicas. Returns {"NOTREADY"} | {status, cap1 (-1: none set), committed1, pending1, ...} with status
+    /// "MISSING" | "OTHER" | "SAME" | "CONFLICT" | "APPLIED" and the buckets' amounts afterwards, so a Commit or
+    /// Release answers with balances without another round trip.
     /// </summary>
-    public const string Apply = """
-        if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 'NOTREADY' end
+    public static readonly string Apply = $$"""
+        if redis.call('GET', KEYS[1]) ~= ARGV[1] then return {'NOTREADY'} end
+        {{AppendBuckets}}
+        local function answer(status) return append_buckets({status}, 4) end
         local h = redis.call('HMGET', KEYS[2], 's', 't')
-        if not h[1] then return 'MISSING' end
-        if h[2] ~= ARGV[2] then return 'OTHER' end
-        if h[1] == ARGV[3] then return 'SAME' end
-        if h[1] ~= '1' then return 'CONFLICT' end
+        if not h[1] then return answer('MISSING') end
+        if h[2] ~= ARGV[2] then return answer('OTHER') end
+        if h[1] == ARGV[3] then return answer('SAME') end
+        if h[1] ~= '{{Pending}}' then return answer('CONFLICT') end
         for i = 4, #KEYS do
           local tpp = ARGV[2 + i]
           redis.call('HINCRBY', KEYS[i], 'pending', '-' .. tpp)
-          if ARGV[3] == '2' then redis.call('HINCRBY', KEYS[i], 'committed', tpp) end
+          if ARGV[3] == '{{Committed}}' then redis.call('HINCRBY', KEYS[i], 'committed', tpp) end
         end
         redis.call('HSET', KEYS[2], 's', ARGV[3])
         redis.call('ZREM', KEYS[3], ARGV[5])
         redis.call('EXPIRE', KEYS[2], ARGV[4])
-        return 'APPLIED'
+        return answer('APPLIED')
         """;
 
     /// <summary>
@@ -124,16 +153,10 @@ internal static class RedisScripts
     /// Reads buckets. KEYS: epoch, bucket 1..n. ARGV: epoch.
     /// Returns {"NOTREADY"} | {"OK", cap1 (-1: none set), committed1, pending1, ...}.
     /// </summary>
-    public const string Balances = """
+    public static readonly string Balances = $$"""
         if redis.call('GET', KEYS[1]) ~= ARGV[1] then return {'NOTREADY'} end
-        local reply = {'OK'}
-        for i = 2, #KEYS do
-          local h = redis.call('HMGET', KEYS[i], 'cap', 'committed', 'pending')
-          table.insert(reply, tonumber(h[1]) or -1)
-          table.insert(reply, tonumber(h[2]) or 0)
-          table.insert(reply, tonumber(h[3]) or 0)
-        end
-        return reply
+        {{AppendBuckets}}
+        return append_buckets({'OK'}, 2)
         """;
 
     /// <summary>

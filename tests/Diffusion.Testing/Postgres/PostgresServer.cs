@@ -27,6 +27,12 @@ public sealed record PostgresServerOptions
 
     /// <summary>Bound on every wait (initdb, start, stop).</summary>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// More server settings, each <c>name=value</c> (passed as <c>-c</c>), e.g. <c>shared_preload_libraries=pg_stat_statements</c>
+    /// for a profile. Values must not contain spaces.
+    /// </summary>
+    public IReadOnlyList<string> Settings { get; init; } = [];
 }
 
 /// <summary>
@@ -144,7 +150,8 @@ public sealed class PostgresServer : IAsyncDisposable
             "-h", "127.0.0.1",
             "-c", $"fsync={(options.Fsync ? "on" : "off")}",
             "-c", $"max_connections={options.MaxConnections.ToString(CultureInfo.InvariantCulture)}",
-            "-c", "shared_buffers=32MB");
+            "-c", "shared_buffers=32MB",
+            string.Join(' ', options.Settings.Select(setting => "-c " + setting)));
         await ProcessRunner.RunAsync(
             "runuser",
             ["-u", options.User, "--", Path.Combine(options.BinDirectory, "pg_ctl"),

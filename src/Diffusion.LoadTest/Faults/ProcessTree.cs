@@ -1,0 +1,66 @@
+using System.Globalization;
+
+namespace Diffusion.LoadTest.Faults;
+
+/// <summary>A running process as /proc shows it (Linux).</summary>
+internal sealed record ProcessInfo(int Pid, int ParentPid, string Executable, string CommandLine);
+
+/// <summary>
+/// The processes below a root (the AppHost, or whatever started the system), read from /proc: the injector finds its
+/// victims among them, so it never touches another system running on the same machine.
+/// </summary>
+internal static class ProcessTree
+{
+    /// <summary><paramref name="root"/>'s running descendants (not zombies), the root excluded.</summary>
+    public static IReadOnlyList<ProcessInfo> Below(int root)
+    {
+        var all = All();
+        var found = new HashSet<int> { root };
+        for (var added = true; added;)
+        {
+            added = false;
+            foreach (var p in all.Where(p => found.Contains(p.ParentPid)))
+            {
+                added |= found.Add(p.Pid);
+            }
+        }
+
+        return [.. all.Where(p => p.Pid != root && found.Contains(p.Pid))];
+    }
+
+    private static List<ProcessInfo> All()
+    {
+        var processes = new List<ProcessInfo>();
+        foreach (var directory in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(directory), NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
+            {
+                continue;
+            }
+
+            try
+            {
+                // stat: "pid (comm) state ppid ..."; comm may hold spaces and parentheses, so split after the last ')'.
+                var stat = File.ReadAllText(Path.Combine(directory, "stat"));
+                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                if (fields[0] is "Z" or "X")
+                {
+                    continue;
+                }
+
+                var arguments = File.ReadAllText(Path.Combine(directory, "cmdline")).Split('\0', StringSplitOptions.RemoveEmptyEntries);
+                processes.Add(new ProcessInfo(
+                    pid,
+                    int.Parse(fields[1], CultureInfo.InvariantCulture),
+                    arguments.Length > 0 ? Path.GetFileName(arguments[0]) : "",
+                    string.Join(' ', arguments)));
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Gone while we looked, or not ours to read.
+            }
+        }
+
+        return processes;
+    }
+}

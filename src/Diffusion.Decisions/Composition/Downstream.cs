@@ -1,3 +1,4 @@
+using Diffusion.ServiceDefaults;
 using Grpc.Core;
 using Microsoft.Extensions.Options;
 
@@ -17,16 +18,11 @@ internal sealed class Downstream(TimeProvider time, IOptions<DecisionsOptions> o
         {
             return await call(new CallOptions(deadline: deadline, cancellationToken: cancellationToken)).ResponseAsync.ConfigureAwait(false);
         }
-        catch (RpcException e) when (IsInfrastructure(e.StatusCode) && !cancellationToken.IsCancellationRequested)
+        catch (RpcException e) when (DownstreamFailure.Is(e, cancellationToken))
         {
-            // grpc-dotnet reports transport failures (refused connection, reset stream) as UNAVAILABLE too.
             throw Unavailable(service, $"{e.StatusCode}: {e.Status.Detail}", e);
         }
     }
-
-    private static bool IsInfrastructure(StatusCode code) => code is StatusCode.Unavailable or StatusCode.DeadlineExceeded
-        or StatusCode.Internal or StatusCode.Unknown or StatusCode.ResourceExhausted or StatusCode.Cancelled
-        or StatusCode.Unimplemented or StatusCode.DataLoss or StatusCode.Aborted;
 
     private static RpcException Unavailable(string service, string detail, Exception inner) =>
         new(new Status(StatusCode.Unavailable, $"{service} service unavailable ({detail}); no decision made and nothing reserved", inner));

@@ -33,6 +33,11 @@ internal sealed partial class CommitSweeper(
             {
                 Log.SweepFailed(logger, e.Message);
             }
+            catch (global::Grpc.Core.RpcException) when (stoppingToken.IsCancellationRequested)
+            {
+                // The host is stopping and the call in flight was cancelled with it; the next start sweeps again.
+                return;
+            }
         }
     }
 

@@ -1,4 +1,5 @@
 using Diffusion.Quota.V1;
+using Diffusion.ServiceDefaults;
 using Grpc.Core;
 using Microsoft.Extensions.Options;
 
@@ -38,7 +39,7 @@ internal sealed class NveuQuota(QuotaService.QuotaServiceClient client, IOptions
             Draws = { new Draw { BucketId = BucketId(veuId, country), Tpp = tpp } },
         };
         var response = await CallAsync(
-            "Reserve", deadline => client.ReserveAsync(request, deadline: deadline, cancellationToken: cancellationToken).ResponseAsync);
+            "Reserve", cancellationToken, deadline => client.ReserveAsync(request, deadline: deadline, cancellationToken: cancellationToken).ResponseAsync);
         return new NveuReservation(response.Outcome, response.Balances.FirstOrDefault());
     }
 
@@ -46,24 +47,25 @@ internal sealed class NveuQuota(QuotaService.QuotaServiceClient client, IOptions
     public Task CommitAsync(string reservationId, CancellationToken cancellationToken) =>
         CallAsync(
             "Commit",
+            cancellationToken,
             deadline => client.CommitAsync(new CommitRequest { ReservationId = reservationId }, deadline: deadline, cancellationToken: cancellationToken).ResponseAsync);
 
     /// <summary>Returns a reservation's TPP to its bucket (idempotent).</summary>
     public Task ReleaseAsync(string reservationId, CancellationToken cancellationToken) =>
         CallAsync(
             "Release",
+            cancellationToken,
             deadline => client.ReleaseAsync(new ReleaseRequest { ReservationId = reservationId }, deadline: deadline, cancellationToken: cancellationToken).ResponseAsync);
 
-    private async Task<T> CallAsync<T>(string method, Func<DateTime, Task<T>> call)
+    private async Task<T> CallAsync<T>(string method, CancellationToken cancellationToken, Func<DateTime, Task<T>> call)
     {
         var deadline = time.GetUtcNow().UtcDateTime + options.Value.QuotaDeadline;
         try
         {
             return await call(deadline);
         }
-        catch (RpcException e) when (e.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded or StatusCode.Cancelled or StatusCode.Unknown or StatusCode.Internal)
+        catch (RpcException e) when (DownstreamFailure.Is(e, cancellationToken))
         {
-            // grpc-dotnet reports transport failures (refused connection, reset stream) as UNAVAILABLE too.
             throw new QuotaUnavailableException($"Quota {method} failed: {e.Status.StatusCode} {e.Status.Detail}", e);
         }
     }

@@ -1,6 +1,7 @@
 using Diffusion.Rules;
 using Diffusion.Rules.Classification;
 using Diffusion.Rules.Hosting;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace Diffusion.Classification;
@@ -20,7 +21,7 @@ public static class ClassificationServiceExtensions
         builder.Services.AddSingleton(sp =>
             ChipCatalog.Load(RulesDirectory.Locate(sp.GetRequiredService<IOptions<RuleOptions>>().Value.Directory)));
         builder.Services.AddHostedService<ChipCatalogStartupValidation>();
-        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddGrpc();
         return builder;
     }

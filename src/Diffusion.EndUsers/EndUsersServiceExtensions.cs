@@ -4,6 +4,7 @@ using Diffusion.EndUsers.Rules;
 using Diffusion.EndUsers.Storage;
 using Diffusion.Quota.V1;
 using Diffusion.Rules.Hosting;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Diffusion.EndUsers;
 
@@ -24,7 +25,7 @@ public static class EndUsersServiceExtensions
         builder.Services.AddDiffusionRules(builder.Configuration);
         builder.AddNpgsqlDataSource("ledger");
         builder.AddGrpcServiceClient<QuotaService.QuotaServiceClient>("quota");
-        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<IEndUserRuleSets, RegistryEndUserRuleSets>();
         builder.Services.AddSingleton<EndUserStore>();
         builder.Services.AddSingleton<NveuQuota>();

@@ -1,6 +1,7 @@
 using Diffusion.Rules;
 using Diffusion.Rules.Hosting;
 using Diffusion.Rules.ModelWeights;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Diffusion.ModelWeights;
 
@@ -17,7 +18,7 @@ public static class ModelWeightsServiceExtensions
         builder.Services.AddDiffusionRules(builder.Configuration);
         builder.Services.AddHostedService<ModelWeightsRulesStartupValidation>();
         builder.Services.AddSingleton(ModelWeightsEvaluator.Default);
-        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddGrpc();
         return builder;
     }

@@ -2,6 +2,7 @@ using Diffusion.Quota;
 using Diffusion.Quota.Reservations;
 using Diffusion.Quota.Storage;
 using Diffusion.Rules.Hosting;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace Microsoft.Extensions.Hosting;
@@ -25,7 +26,7 @@ public static class QuotaServiceExtensions
         builder.Services.AddDiffusionRules(builder.Configuration);
         builder.AddRedisClient("redis");
         builder.AddNpgsqlDataSource("ledger");
-        builder.Services.TryAddSingletonTimeProvider();
+        builder.Services.TryAddSingleton(TimeProvider.System);
 
         builder.Services.AddSingleton(sp => new RedisKeys(sp.GetRequiredService<IOptions<QuotaOptions>>().Value.RedisKeyPrefix));
         builder.Services.AddSingleton<RedisQuotaStore>();
@@ -44,13 +45,5 @@ public static class QuotaServiceExtensions
         builder.Services.AddHostedService<QuotaStartup>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ExpirySweeper>());
         return builder;
-    }
-
-    private static void TryAddSingletonTimeProvider(this IServiceCollection services)
-    {
-        if (!services.Any(d => d.ServiceType == typeof(TimeProvider)))
-        {
-            services.AddSingleton(TimeProvider.System);
-        }
     }
 }

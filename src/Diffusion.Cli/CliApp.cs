@@ -89,6 +89,7 @@ internal static class CliApp
         root.Subcommands.Add(SettleCommands.Cancel(context));
         root.Subcommands.Add(QuotaCommands.Create(context));
         root.Subcommands.Add(QuotaCommands.Allocations(context));
+        root.Subcommands.Add(RulesCommand.Create(context));
         return root;
     }
 

@@ -36,7 +36,7 @@ public sealed class RuleSet
     /// The day from which the operator may choose not to apply this set (an announced rescission); null if none.
     /// </summary>
     public DateOnly? NonEnforcementFrom =>
-        Manifest.Status.Value == RuleSetManifest.AnnouncedRescinded ? Manifest.Status.Date : null;
+        Manifest.AllowsNonEnforcement ? Manifest.Status.Date : null;
 
     /// <summary>The dated Country Group table (<c>rules/country-groups.json</c>, shared by every set); null when no set has tiers.</summary>
     public CountryGroupTable? CountryGroups { get; }
@@ -45,6 +45,9 @@ public sealed class RuleSet
     /// <exception cref="RuleFamilyMissingException">The set has no tiers.json.</exception>
     public Destinations DestinationsOn(DateOnly day) =>
         new(Get<TierRules>(), CountryGroups ?? throw new InvalidOperationException("no country group table was loaded"), day);
+
+    /// <summary>The dated facts behind the set's status: its own, else those of the set it inherits (aid-2026 shares aid-2025's).</summary>
+    public IReadOnlyList<DatedFact> StatusFacts => Manifest.Status.Facts.Count > 0 ? Manifest.Status.Facts : Parent?.StatusFacts ?? [];
 
     /// <summary>The family names this set has, own or inherited.</summary>
     public IEnumerable<string> FamilyNames => _families.Values.Select(f => f.Name).Order(StringComparer.Ordinal);

@@ -19,7 +19,7 @@ namespace Diffusion.Rules;
 public sealed partial record RuleSetManifest
 {
     /// <summary>Status values a manifest may carry.</summary>
-    public static readonly IReadOnlyList<string> Statuses = [InForce, Superseded, AnnouncedRescinded];
+    public static readonly IReadOnlyList<string> Statuses = [InForce, Superseded, AnnouncedRescinded, NotEnforced];
 
     /// <summary>The rule's text is in force.</summary>
     public const string InForce = "in-force";
@@ -29,6 +29,13 @@ public sealed partial record RuleSetManifest
 
     /// <summary>The agency announced it will rescind the rule and not enforce it; the text may remain.</summary>
     public const string AnnouncedRescinded = "announced-rescinded";
+
+    /// <summary>
+    /// On the books, not enforced: the agency announced it would not enforce the rule (see <see cref="RuleSetStatus.Date"/>)
+    /// but published no rescission, so the text stays in the CFR. Like <see cref="AnnouncedRescinded"/>, the operator
+    /// chooses whether to apply it from that date.
+    /// </summary>
+    public const string NotEnforced = "not-enforced";
 
     /// <summary>The id, equal to the folder name, e.g. "aid-2025".</summary>
     public required string Id { get; init; }
@@ -71,7 +78,15 @@ public sealed partial record RuleSetManifest
         context.Require(Status.Value == InForce || Status.Date is not null, "$.status.date",
             $"a '{Status.Value}' status needs the date it was announced");
         context.NotBlank(Status.Citation);
+        for (var i = 0; i < Status.Facts.Count; i++)
+        {
+            context.Require(!string.IsNullOrWhiteSpace(Status.Facts[i].Value), $"$.status.facts[{i}].value", "must not be empty");
+            context.Require(!string.IsNullOrWhiteSpace(Status.Facts[i].Citation), $"$.status.facts[{i}].citation", "must not be empty");
+        }
     }
+
+    /// <summary>Whether the status lets an operator choose not to apply the set from <see cref="RuleSetStatus.Date"/>.</summary>
+    public bool AllowsNonEnforcement => Status.Value is AnnouncedRescinded or NotEnforced;
 
     [GeneratedRegex("^[a-z0-9]+(-[a-z0-9]+)*$")]
     private static partial Regex IdPattern();
@@ -109,13 +124,35 @@ public sealed record EffectivePeriod
 /// <summary>A rule set's status, with the day it took that status and the source.</summary>
 public sealed record RuleSetStatus
 {
-    /// <summary>"in-force", "superseded" or "announced-rescinded".</summary>
+    /// <summary>"in-force", "superseded", "announced-rescinded" or "not-enforced".</summary>
     public required string Value { get; init; }
 
     /// <summary>The day of the announcement or supersession; required unless in force.</summary>
     public DateOnly? Date { get; init; }
 
     /// <summary>Where the status comes from.</summary>
+    public required string Citation { get; init; }
+
+    /// <summary>How sure it is.</summary>
+    public required Confidence Confidence { get; init; }
+
+    /// <summary>Optional remark.</summary>
+    public string? Note { get; init; }
+
+    /// <summary>The dated facts behind the status (announcements, findings, what the eCFR still holds), each cited.</summary>
+    public IReadOnlyList<DatedFact> Facts { get; init; } = [];
+}
+
+/// <summary>A fact about a rule's standing on a day, with its source.</summary>
+public sealed record DatedFact
+{
+    /// <summary>The day of the fact (an announcement, a finding, the eCFR read).</summary>
+    public required DateOnly Date { get; init; }
+
+    /// <summary>What happened or what holds.</summary>
+    public required string Value { get; init; }
+
+    /// <summary>Where it comes from.</summary>
     public required string Citation { get; init; }
 
     /// <summary>How sure it is.</summary>

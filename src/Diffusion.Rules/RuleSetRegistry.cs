@@ -49,6 +49,48 @@ public sealed class RuleSetRegistry
                 $"no rule set in force on {asOf:yyyy-MM-dd} (sets: {string.Join(", ", All)})");
     }
 
+    /// <summary>
+    /// The enforcement posture a decision on <paramref name="asOf"/> under <paramref name="set"/> used, as a reason:
+    /// whether the AI Diffusion framework is applied as written or BIS's non-enforcement is followed, and why this set.
+    /// </summary>
+    /// <param name="set">The set the decision was made under.</param>
+    /// <param name="asOf">The decision's day.</param>
+    /// <param name="named">Whether the request named the set (a what-if) rather than leaving it to the date.</param>
+    public EnforcementPosture PostureOf(RuleSet set, DateOnly asOf, bool named)
+    {
+        ArgumentNullException.ThrowIfNull(set);
+        var framework = set.Manifest.AiDiffusionFramework ? set : All.FirstOrDefault(s => s.Manifest.AiDiffusionFramework && s.Effective.Contains(asOf));
+        var setting = $"Rules:EnforceAiDiffusion2025={(Options.EnforceAiDiffusion2025 ? "true" : "false")}";
+        if (framework is null)
+        {
+            return new EnforcementPosture(EnforcementPosture.AsWritten, new Reason("RULESET.POSTURE",
+                $"{set.Id} {(named ? "named by the request" : $"in force on {asOf:yyyy-MM-dd}")}: no AI Diffusion framework in force that day ({setting})",
+                set.Manifest.Status.Citation, set.Manifest.Status.Confidence));
+        }
+
+        var status = framework.Manifest.Status;
+        var since = framework.NonEnforcementFrom;
+        var enforced = set.Manifest.AiDiffusionFramework;
+        var standing = since is { } day && asOf >= day
+            ? $"the framework is {Describe(status.Value)} since {day:yyyy-MM-dd}"
+            : since is { } later ? $"the framework was enforced on that day (BIS announced non-enforcement on {later:yyyy-MM-dd})" : "the framework is in force";
+        var why = named
+            ? $"{set.Id} named by the request; the operator's setting ({setting}) would apply it {(IsEnforced(framework, asOf) ? "as written" : "as enforced")}"
+            : enforced
+                ? $"{set.Id} in force on {asOf:yyyy-MM-dd}: the AI Diffusion framework applied as written ({setting})"
+                : $"{set.Id} in force on {asOf:yyyy-MM-dd}: BIS's non-enforcement of the AI Diffusion framework followed ({setting})";
+        return new EnforcementPosture(
+            enforced ? EnforcementPosture.AsWritten : EnforcementPosture.AsEnforced,
+            new Reason("RULESET.POSTURE", $"{why}; {standing}", status.Citation, status.Confidence));
+    }
+
+    private static string Describe(string status) => status switch
+    {
+        RuleSetManifest.NotEnforced => "on the books, not enforced",
+        RuleSetManifest.AnnouncedRescinded => "announced rescinded, not enforced",
+        _ => status,
+    };
+
     private bool IsEnforced(RuleSet set, DateOnly asOf) =>
         Options.EnforceAiDiffusion2025 || set.NonEnforcementFrom is not { } from || asOf < from;
 }

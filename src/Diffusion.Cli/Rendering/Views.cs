@@ -168,6 +168,43 @@ internal static class Views
         return table;
     }
 
+    /// <summary>A rule set on a day: its statuses, then each Country Group's members, every row cited.</summary>
+    public static IRenderable Rules(DescribeRulesResponse response)
+    {
+        var header = new Grid().AddColumn().AddColumn();
+        header.AddRow("[bold]rule set[/]", Markup.Escape($"{response.RuleSet}: {response.Title}"));
+        header.AddRow("[bold]as of[/]", Markup.Escape(response.AsOf));
+        header.AddRow("[bold]citation[/]", Markup.Escape(response.Citation));
+        var statuses = new Table().Title("statuses").AddColumn("what").AddColumn("value").AddColumn("citation").AddColumn("conf.");
+        foreach (var fact in response.Statuses)
+        {
+            var value = Markup.Escape(fact.Value) + (fact.Note.Length > 0 ? $"\n[grey]{Markup.Escape(fact.Note)}[/]" : "");
+            statuses.AddRow(Markup.Escape(fact.Name), value, Markup.Escape(fact.Citation), Markup.Escape(fact.Confidence));
+        }
+
+        var groups = new Table().Title($"country groups on {Markup.Escape(response.AsOf)}").AddColumn("group").AddColumn("members").AddColumn("since/until").AddColumn("citation").AddColumn("conf.");
+        foreach (var group in response.CountryGroups)
+        {
+            var rows = group.Members.GroupBy(m => (m.Period, m.Citation, m.Confidence)).ToList();
+            if (rows.Count == 0)
+            {
+                groups.AddRow(Markup.Escape(group.Name), "[grey]none[/]", "", "", "");
+            }
+
+            foreach (var row in rows)
+            {
+                groups.AddRow(
+                    Markup.Escape(group.Name),
+                    Markup.Escape(string.Join(" ", row.Select(m => m.Country))),
+                    Markup.Escape(row.Key.Period),
+                    Markup.Escape(row.Key.Citation),
+                    Markup.Escape(row.Key.Confidence));
+            }
+        }
+
+        return new Rows(new Panel(header).Header("rules").Expand(), statuses, groups);
+    }
+
     public static Table Balances(IEnumerable<Balance> balances, string title)
     {
         var table = new Table().Title(title)

@@ -3,7 +3,7 @@ using Grpc.Core;
 
 namespace Diffusion.Decisions.Composition;
 
-/// <summary>Which rule set an order is decided under.</summary>
+/// <summary>Which rule set an order is decided under, and the posture that choice took.</summary>
 internal sealed class DecisionRuleData(RuleSetRegistry registry)
 {
     /// <summary>The rule set named, else the one in force on <paramref name="asOf"/>; INVALID_ARGUMENT naming the field otherwise.</summary>
@@ -18,4 +18,11 @@ internal sealed class DecisionRuleData(RuleSetRegistry registry)
             throw new RpcException(new Status(StatusCode.InvalidArgument, e.Message));
         }
     }
+
+    /// <summary>The enforcement posture of a decision under <paramref name="set"/> on <paramref name="asOf"/>.</summary>
+    public EnforcementPosture PostureOf(RuleSet set, DateOnly asOf, bool named) => registry.PostureOf(set, asOf, named);
+
+    /// <summary>The rule set named (else the one in force) described on <paramref name="day"/>.</summary>
+    public RuleSetDescription Describe(string ruleSetId, DateOnly day) =>
+        RuleSetDescription.Of(registry, Resolve(ruleSetId, day), day, named: ruleSetId.Length > 0);
 }

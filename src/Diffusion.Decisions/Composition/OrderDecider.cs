@@ -3,6 +3,7 @@ using Diffusion.Decisions.V1;
 using Diffusion.Endusers.V1;
 using Diffusion.Modelweights.V1;
 using Diffusion.Quota.V1;
+using Diffusion.Rules;
 using Diffusion.Rules.Decisions;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
@@ -38,7 +39,9 @@ internal sealed partial class OrderDecider(
     {
         var asOf = order.AsOf?.ToDateTimeOffset() ?? time.GetUtcNow();
         var asOfDay = DateOnly.FromDateTime(asOf.UtcDateTime);
-        var ruleSet = ruleData.Resolve(ruleSetId ?? order.RuleSet, asOfDay);
+        var named = ruleSetId ?? order.RuleSet;
+        var ruleSet = ruleData.Resolve(named, asOfDay);
+        var posture = ruleData.PostureOf(ruleSet, asOfDay, named.Length > 0);
         var asOfStamp = Timestamp.FromDateTimeOffset(asOf);
 
         var linesTask = classifier.ClassifyAsync(order, ruleSet.Id, asOfStamp, cancellationToken);
@@ -60,7 +63,7 @@ internal sealed partial class OrderDecider(
             var decision = DecisionEvaluator.Default.Evaluate(context with { Allocations = allocations });
             if (decision.Draws.Count == 0)
             {
-                return Answer(order, ruleSet.Id, decision, lines, allocations, null, null);
+                return Answer(order, ruleSet.Id, posture, decision, lines, allocations, null, null);
             }
 
             if (!reserve)
@@ -68,7 +71,7 @@ internal sealed partial class OrderDecider(
                 var shortBuckets = await ShortBucketsByBalanceAsync(ruleSet.Id, decision.Draws, cancellationToken).ConfigureAwait(false);
                 if (shortBuckets.Count == 0)
                 {
-                    return Answer(order, ruleSet.Id, decision, lines, allocations, null, null);
+                    return Answer(order, ruleSet.Id, posture, decision, lines, allocations, null, null);
                 }
 
                 allocations = Exhaust(allocations, decision.Draws, shortBuckets);
@@ -80,7 +83,7 @@ internal sealed partial class OrderDecider(
             Log.Reserved(logger, order.OrderId, reservationId, reserved.Outcome);
             if (reserved.Outcome == ReserveOutcome.Reserved)
             {
-                return Answer(order, ruleSet.Id, decision, lines, allocations, reservationId, reserved.ExpiresAt);
+                return Answer(order, ruleSet.Id, posture, decision, lines, allocations, reservationId, reserved.ExpiresAt);
             }
 
             if (round >= ReservationIds.MaxRounds)
@@ -267,6 +270,7 @@ internal sealed partial class OrderDecider(
     private static DecideResponse Answer(
         DecideRequest order,
         string ruleSet,
+        EnforcementPosture posture,
         Decision decision,
         IReadOnlyDictionary<int, ClassifiedLine> lines,
         AllocationState allocations,
@@ -274,6 +278,8 @@ internal sealed partial class OrderDecider(
         Timestamp? expiresAt)
     {
         var response = decision.ToProto(order.OrderId, ruleSet, lines);
+        response.EnforcementPosture = posture.Name;
+        response.Reasons.Insert(0, posture.Reason.ToProto());
 
         // Unavailable when an exhausted bucket left the order with nothing it can draw (e.g. beyond the country allocation).
         var exhausted = allocations.LppExhausted || allocations.CountryAllocationExhausted || allocations.NveuExhausted;

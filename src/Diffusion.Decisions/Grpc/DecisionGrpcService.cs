@@ -9,7 +9,7 @@ namespace Diffusion.Decisions.Grpc;
 /// outcomes (denied, allocation used up) are answers; bad input is INVALID_ARGUMENT naming the field; a service it
 /// needs being down is UNAVAILABLE, with nothing reserved.
 /// </summary>
-internal sealed class DecisionGrpcService(OrderDecider decider) : DecisionService.DecisionServiceBase
+internal sealed class DecisionGrpcService(OrderDecider decider, DecisionRuleData ruleData, TimeProvider time) : DecisionService.DecisionServiceBase
 {
     /// <inheritdoc/>
     public override Task<DecideResponse> Decide(DecideRequest request, ServerCallContext context)
@@ -59,5 +59,13 @@ internal sealed class DecisionGrpcService(OrderDecider decider) : DecisionServic
         var response = new WhatIfResponse();
         response.Decisions.AddRange(decisions);
         return response;
+    }
+
+    /// <inheritdoc/>
+    public override Task<DescribeRulesResponse> DescribeRules(DescribeRulesRequest request, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var day = request.Day(time);
+        return Task.FromResult(ruleData.Describe(request.RuleSet, day).ToProto());
     }
 }

@@ -290,7 +290,7 @@ internal static partial class OrderValidation
     }
 
     /// <summary>Inside protobuf's Timestamp range: 0001-01-01T00:00:00Z to 9999-12-31T23:59:59.999999999Z.</summary>
-    private static bool IsTimestamp(Timestamp timestamp) =>
+    internal static bool IsTimestamp(Timestamp timestamp) =>
         timestamp.Seconds is >= -62135596800L and <= 253402300799L && timestamp.Nanos is >= 0 and <= 999_999_999;
 
     private static string? OrderIdProblem(string orderId)

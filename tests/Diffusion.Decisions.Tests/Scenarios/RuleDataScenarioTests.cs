@@ -1,5 +1,7 @@
+using Diffusion.Decisions.Tests.Service;
 using Diffusion.Decisions.V1;
 using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
 
 namespace Diffusion.Decisions.Tests.Scenarios;
 
@@ -54,5 +56,57 @@ public sealed class RuleDataScenarioTests(DiffusionStack stack)
         Assert.Equal(DecisionOutcome.PresumptionOfDenial, a.Outcome);
         Assert.Equal(DecisionOutcome.LicenseRequired, b.Outcome);
         Assert.Contains(b.Reasons, r => r.Code == "DESTINATION.LICENCE");
+    }
+
+    // The 2025 framework is on the books but not enforced (BIS 2025-05-13; GAO B-337935): each decision names its posture.
+    [Fact]
+    public async Task EveryDecision_SaysWhichPostureItTookTowardThe2025Framework()
+    {
+        await using var notEnforcing = await DecisionsHost.StartAsync(stack.Addresses, new Dictionary<string, string?> { ["Rules:EnforceAiDiffusion2025"] = "false" });
+
+        var asWritten = await stack.Client.DecideAsync(Order("posture-1", "AE", Day(2026, 3, 1)));
+        var asEnforced = await DecisionsHost.Client(notEnforcing).DecideAsync(Order("posture-2", "AE", Day(2026, 3, 1)));
+
+        Assert.Equal("as-written", asWritten.EnforcementPosture);
+        Assert.Equal("aid-2026", asWritten.RuleSet);
+        Assert.Equal("RULESET.POSTURE", asWritten.Reasons[0].Code);
+        Assert.Contains("Rules:EnforceAiDiffusion2025=true", asWritten.Reasons[0].Message, StringComparison.Ordinal);
+        Assert.Equal("as-enforced", asEnforced.EnforcementPosture);
+        Assert.Equal("acr-2026", asEnforced.RuleSet);
+        Assert.Contains("B-337935", asEnforced.Reasons[0].Citation, StringComparison.Ordinal);
+        Assert.Equal(DecisionOutcome.LicenseRequired, asEnforced.Outcome);
+    }
+
+    [Fact]
+    public async Task DescribeRules_GroupsAndStatusesOnTheDay()
+    {
+        var february2 = await stack.Client.DescribeRulesAsync(new DescribeRulesRequest { RuleSet = "aid-2026", AsOf = Day(2026, 2, 2) });
+        var july10 = await stack.Client.DescribeRulesAsync(new DescribeRulesRequest { AsOf = Day(2026, 7, 10) });
+
+        static IEnumerable<string> Members(DescribeRulesResponse r, string group) => r.CountryGroups.Single(g => g.Name == group).Members.Select(m => m.Country);
+        Assert.Equal("2026-02-02", february2.AsOf);
+        Assert.Contains("KH", Members(february2, "D:5"));
+        Assert.DoesNotContain("KH", Members(july10, "D:5"));
+        Assert.Contains("AE", Members(february2, "D:4"));
+        Assert.DoesNotContain("AE", Members(july10, "D:4"));
+        Assert.Equal(["AE"], Members(july10, "A:5"));
+        Assert.Equal("R-abs", july10.CountryGroups.Single(g => g.Name == "A:5").Members[0].Confidence);
+        Assert.Equal("aid-2026", july10.RuleSet);
+        Assert.Contains(july10.Statuses, f => f.Name == "status 2026-05-12" && f.Citation.Contains("B-337935", StringComparison.Ordinal));
+        Assert.DoesNotContain(february2.Statuses, f => f.Name == "status 2026-05-12");
+        Assert.All(july10.Statuses, f => Assert.NotEmpty(f.Citation));
+    }
+
+    [Theory]
+    [InlineData("no-such-set", 0L, "rule_set: unknown rule set")]
+    [InlineData("aid-2026", 253402300800L, "as_of: is not a valid timestamp")]
+    public async Task DescribeRules_BadInput_InvalidArgumentNamingTheField(string ruleSet, long seconds, string message)
+    {
+        var request = new DescribeRulesRequest { RuleSet = ruleSet, AsOf = seconds == 0 ? null : new Timestamp { Seconds = seconds } };
+
+        var e = await Assert.ThrowsAsync<RpcException>(() => stack.Client.DescribeRulesAsync(request).ResponseAsync);
+
+        Assert.Equal(StatusCode.InvalidArgument, e.StatusCode);
+        Assert.StartsWith(message, e.Status.Detail, StringComparison.Ordinal);
     }
 }

@@ -31,7 +31,9 @@ public sealed class RuleSetLoaderTests
 
         Assert.Equal(new DateOnly(2025, 1, 13), aid.Effective.From);
         Assert.Equal(new DateOnly(2026, 1, 15), aid.Effective.To);
-        Assert.Equal(RuleSetManifest.AnnouncedRescinded, aid.Manifest.Status.Value);
+        Assert.Equal(RuleSetManifest.NotEnforced, aid.Manifest.Status.Value);
+        Assert.Contains(aid.StatusFacts, f => f.Citation.Contains("B-337935", StringComparison.Ordinal) && f.Date == new DateOnly(2026, 5, 12) && f.Confidence == Confidence.Government);
+        Assert.Same(aid.StatusFacts, TestRules.Registry.Get("aid-2026").StatusFacts);
         Assert.Equal(new DateOnly(2025, 5, 13), aid.NonEnforcementFrom);
         Assert.Contains("90 FR 4544", aid.Manifest.Citation, StringComparison.Ordinal);
         Assert.Equal(Confidence.Government, aid.Manifest.Status.Confidence);

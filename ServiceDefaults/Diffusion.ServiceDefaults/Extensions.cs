@@ -46,7 +46,7 @@ public static class ServiceDefaultsExtensions
         builder.Services.ConfigureHttpClientDefaults(http => http.AddServiceDiscovery());
 
         builder.ConfigureHttp2Cleartext();
-        builder.Services.AddGrpc();
+        builder.Services.AddGrpcAnsweringMalformedRequests();
         builder.Services.AddGrpcHealthChecks();
         builder.Services.AddGrpcReflection();
         return builder;

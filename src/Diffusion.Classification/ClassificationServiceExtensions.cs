@@ -22,7 +22,7 @@ public static class ClassificationServiceExtensions
             ChipCatalog.Load(RulesDirectory.Locate(sp.GetRequiredService<IOptions<RuleOptions>>().Value.Directory)));
         builder.Services.AddHostedService<ChipCatalogStartupValidation>();
         builder.Services.TryAddSingleton(TimeProvider.System);
-        builder.Services.AddGrpc();
+        builder.Services.AddGrpcAnsweringMalformedRequests();
         return builder;
     }
 

@@ -22,7 +22,7 @@ public static class DecisionsServiceExtensions
             .Bind(builder.Configuration.GetSection(DecisionsOptions.SectionName))
             .ValidateDataAnnotations()
             .ValidateOnStart();
-        builder.Services.AddGrpc();
+        builder.Services.AddGrpcAnsweringMalformedRequests();
         builder.Services.AddDiffusionRules(builder.Configuration);
         builder.AddGrpcServiceClient<ClassificationService.ClassificationServiceClient>("classification");
         builder.AddGrpcServiceClient<ModelWeightsService.ModelWeightsServiceClient>("modelweights");

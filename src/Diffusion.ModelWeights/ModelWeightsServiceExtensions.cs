@@ -19,7 +19,7 @@ public static class ModelWeightsServiceExtensions
         builder.Services.AddHostedService<ModelWeightsRulesStartupValidation>();
         builder.Services.AddSingleton(ModelWeightsEvaluator.Default);
         builder.Services.TryAddSingleton(TimeProvider.System);
-        builder.Services.AddGrpc();
+        builder.Services.AddGrpcAnsweringMalformedRequests();
         return builder;
     }
 

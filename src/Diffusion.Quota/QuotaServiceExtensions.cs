@@ -36,7 +36,7 @@ public static class QuotaServiceExtensions
         builder.Services.AddSingleton<QuotaCatalog>();
         builder.Services.AddSingleton<QuotaEngine>();
         builder.Services.AddSingleton<ExpirySweeper>();
-        builder.Services.AddGrpc();
+        builder.Services.AddGrpcAnsweringMalformedRequests();
         builder.Services.AddSingleton(sp => new Diffusion.Quota.Grpc.QuotaGrpcService(
             sp.GetRequiredService<QuotaEngine>(), sp.GetRequiredService<IOptions<QuotaOptions>>()));
         

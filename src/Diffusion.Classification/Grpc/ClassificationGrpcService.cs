@@ -64,6 +64,11 @@ public sealed class ClassificationGrpcService(RuleSetRegistry registry, ChipCata
     private RuleSet Resolve(ClassifyRequest request)
     {
         var asOf = request.AsOf.ToAsOfDay(clock);
+        if (RequestText.Problem(request.RuleSet) is { } problem)
+        {
+            throw ClassificationMapping.InvalidArgument("rule_set", problem);
+        }
+
         try
         {
             return registry.Resolve(request.RuleSet, asOf);

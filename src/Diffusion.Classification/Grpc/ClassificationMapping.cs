@@ -19,6 +19,12 @@ internal static class ClassificationMapping
     /// <summary>Largest bit length accepted.</summary>
     private const uint MaxBitLength = 1024;
 
+    /// <summary>
+    /// Most rates one chip may list: one per processing unit and bit length, so a few dozen at most for any real chip;
+    /// a request is bounded before any work is done for it.
+    /// </summary>
+    public const int MaxRates = 64;
+
     public static RpcException InvalidArgument(string field, string problem) =>
         new(new Status(StatusCode.InvalidArgument, $"{field}: {problem}"));
 
@@ -27,6 +33,11 @@ internal static class ClassificationMapping
         if (chip.Rates.Count == 0)
         {
             throw InvalidArgument(field + ".rates", "at least one dense compute rate is required");
+        }
+
+        if (chip.Rates.Count > MaxRates)
+        {
+            throw InvalidArgument(field + ".rates", $"at most {MaxRates} rates, got {chip.Rates.Count}");
         }
 
         var rates = new List<Domain.ComputeRate>(chip.Rates.Count);

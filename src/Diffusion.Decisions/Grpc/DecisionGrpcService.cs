@@ -42,20 +42,9 @@ internal sealed class DecisionGrpcService(OrderDecider decider, DecisionRuleData
     {
         ArgumentNullException.ThrowIfNull(context);
         OrderValidation.Validate(request.Order, requireOrderId: false, prefix: "order.");
-        if (request.RuleSets.Count < 1)
-        {
-            throw OrderValidation.Invalid("rule_sets", "name at least one rule set to compare");
-        }
-
-        var decisions = await Task.WhenAll(request.RuleSets.Select((ruleSet, i) =>
-        {
-            if (string.IsNullOrWhiteSpace(ruleSet))
-            {
-                throw OrderValidation.Invalid($"rule_sets[{i}]", "must not be empty");
-            }
-
-            return decider.DecideAsync(request.Order, ruleSet, reserve: false, context.CancellationToken);
-        })).ConfigureAwait(false);
+        OrderValidation.ValidateRuleSets(request.RuleSets);
+        var decisions = await Task.WhenAll(request.RuleSets.Select(ruleSet =>
+            decider.DecideAsync(request.Order, ruleSet, reserve: false, context.CancellationToken))).ConfigureAwait(false);
         var response = new WhatIfResponse();
         response.Decisions.AddRange(decisions);
         return response;

@@ -13,6 +13,15 @@ internal static partial class OrderValidation
     /// <summary>The most lines one order may have.</summary>
     public const int MaxItems = 1000;
 
+    /// <summary>
+    /// The most parts one assembly may list (each part has its own count, so this bounds the kinds of chip in it, not
+    /// their number); each part is one classification call.
+    /// </summary>
+    public const int MaxParts = 100;
+
+    /// <summary>The most rule sets one WhatIf may compare (each is a whole decision).</summary>
+    public const int MaxRuleSets = 8;
+
     /// <summary>Throws INVALID_ARGUMENT for the first problem found; <paramref name="prefix"/> prefixes field names (e.g. "order.").</summary>
     public static void Validate(DecideRequest order, bool requireOrderId, string prefix = "")
     {
@@ -25,6 +34,28 @@ internal static partial class OrderValidation
         if (problem is { } p)
         {
             throw Invalid(prefix + p.Field, p.Message);
+        }
+    }
+
+    /// <summary>Throws INVALID_ARGUMENT for the first problem of a WhatIf's rule set ids: none, too many, empty, not an id.</summary>
+    public static void ValidateRuleSets(IReadOnlyList<string> ruleSets)
+    {
+        if (ruleSets.Count is < 1 or > MaxRuleSets)
+        {
+            throw Invalid("rule_sets", $"name 1 to {MaxRuleSets} rule sets to compare, got {ruleSets.Count}");
+        }
+
+        for (var i = 0; i < ruleSets.Count; i++)
+        {
+            if (string.IsNullOrWhiteSpace(ruleSets[i]))
+            {
+                throw Invalid($"rule_sets[{i}]", "must not be empty");
+            }
+
+            if (RequestText.Problem(ruleSets[i]) is { } problem)
+            {
+                throw Invalid($"rule_sets[{i}]", problem);
+            }
         }
     }
 
@@ -220,6 +251,11 @@ internal static partial class OrderValidation
         if (assembly.Parts.Count == 0)
         {
             return (field + ".parts", "an assembly needs at least one chip");
+        }
+
+        if (assembly.Parts.Count > MaxParts)
+        {
+            return (field + ".parts", $"at most {MaxParts} parts per assembly, got {assembly.Parts.Count}");
         }
 
         for (var p = 0; p < assembly.Parts.Count; p++)

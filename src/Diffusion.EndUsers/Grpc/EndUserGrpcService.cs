@@ -24,7 +24,7 @@ internal sealed class EndUserGrpcService(DeploymentCoordinator coordinator, EndU
         {
             var asOf = RequestFields.Instant(request.AsOf, "as_of");
             var veu = (request.Veu ?? throw new RequestException("veu", "must be set")).ToDomain(asOf ?? time.GetUtcNow());
-            var (registered, stored, reasons) = await coordinator.RegisterAsync(veu, request.RuleSet, asOf, context.CancellationToken);
+            var (registered, stored, reasons) = await coordinator.RegisterAsync(veu, RequestFields.OptionalId(request.RuleSet, "rule_set"), asOf, context.CancellationToken);
             return new RegisterVeuResponse { Registered = registered, Veu = stored.ToProto(), Reasons = { reasons.Select(r => r.ToProto()) } };
         });
 
@@ -57,7 +57,7 @@ internal sealed class EndUserGrpcService(DeploymentCoordinator coordinator, EndU
             var country = RequestFields.Country(request.Country, "country");
             var tpp = RequestFields.Tpp(request.Tpp, "tpp");
             var asOf = RequestFields.Instant(request.AsOf, "as_of");
-            var check = await coordinator.CheckAsync(veuId, country, tpp, asOf, request.RuleSet, context.CancellationToken);
+            var check = await coordinator.CheckAsync(veuId, country, tpp, asOf, RequestFields.OptionalId(request.RuleSet, "rule_set"), context.CancellationToken);
             return check.ToProto();
         });
 
@@ -70,7 +70,7 @@ internal sealed class EndUserGrpcService(DeploymentCoordinator coordinator, EndU
             var tpp = RequestFields.Tpp(request.Tpp, "tpp");
             var asOf = RequestFields.Instant(request.AsOf, "as_of");
             var result = await coordinator.RecordAsync(
-                deploymentId, veuId, country, tpp, asOf, request.RuleSet, RequestFields.OptionalId(request.ReservationId, "reservation_id"), context.CancellationToken);
+                deploymentId, veuId, country, tpp, asOf, RequestFields.OptionalId(request.RuleSet, "rule_set"), RequestFields.OptionalId(request.ReservationId, "reservation_id"), context.CancellationToken);
             return new RecordDeploymentResponse
             {
                 Recorded = result.Recorded,

@@ -17,7 +17,8 @@ internal static class Mapping
         var kind = RequestFields.Enum(veu.Kind, "veu.kind");
         var headquarters = RequestFields.Country(veu.HeadquartersCountry, "veu.headquarters_country");
         var parent = veu.ParentHeadquartersCountry.Length == 0 ? "" : RequestFields.Country(veu.ParentHeadquartersCountry, "veu.parent_headquarters_country");
-        var countries = veu.AuthorizedCountries.Select(c => RequestFields.Country(c, "veu.authorized_countries")).ToArray();
+        var countries = RequestFields.Bounded(veu.AuthorizedCountries, RequestFields.MaxCountries, "veu.authorized_countries")
+            .Select(c => RequestFields.Country(c, "veu.authorized_countries")).ToArray();
         var status = veu.Status == Proto.VeuStatus.Unspecified ? Proto.VeuStatus.Active : RequestFields.Enum(veu.Status, "veu.status");
         var validFrom = RequestFields.Instant(veu.ValidFrom, "veu.valid_from") ?? defaultValidFrom;
         var validTo = RequestFields.Instant(veu.ValidTo, "veu.valid_to");

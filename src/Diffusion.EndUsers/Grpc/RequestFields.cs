@@ -26,6 +26,13 @@ internal static class RequestFields
     public static string Country(string value, string field) =>
         CountryCode.IsValid(value) ? value : throw new RequestException(field, $"{RequestText.Quote(value)} is not an ISO 3166-1 alpha-2 country code (e.g. AE, US)");
 
+    /// <summary>Most countries one list may name: ISO 3166-1 assigns 249 alpha-2 codes.</summary>
+    public const int MaxCountries = 249;
+
+    /// <summary><paramref name="values"/>, when it has at most <paramref name="max"/> elements.</summary>
+    public static IReadOnlyList<T> Bounded<T>(IReadOnlyList<T> values, int max, string field) =>
+        values.Count <= max ? values : throw new RequestException(field, $"at most {max} elements, got {values.Count}");
+
     /// <summary>A whole TPP amount greater than zero.</summary>
     public static long Tpp(long value, string field) =>
         value > 0 ? value : throw new RequestException(field, $"must be greater than zero (was {value})");

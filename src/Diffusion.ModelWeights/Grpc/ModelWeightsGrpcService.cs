@@ -1,6 +1,7 @@
 using Diffusion.Modelweights.V1;
 using Diffusion.Rules;
 using Diffusion.Rules.ModelWeights;
+using Diffusion.ServiceDefaults;
 using Grpc.Core;
 
 namespace Diffusion.ModelWeights.Grpc;
@@ -58,6 +59,11 @@ internal sealed partial class ModelWeightsGrpcService(
 
     private RuleSet Resolve(string ruleSetId, DateOnly asOf)
     {
+        if (RequestText.Problem(ruleSetId) is { } problem)
+        {
+            throw new RpcException(new Status(StatusCode.InvalidArgument, $"rule_set: {problem}"));
+        }
+
         try
         {
             return registry.Resolve(ruleSetId, asOf);

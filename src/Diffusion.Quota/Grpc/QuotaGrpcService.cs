@@ -53,6 +53,7 @@ public sealed class QuotaGrpcService : QuotaService.QuotaServiceBase
         RunAsync(async () =>
         {
             QuotaRequestValidation.RequireBucket(request.BucketId, "bucket_id");
+            QuotaRequestValidation.RequireText(request.RuleSet, "rule_set", QuotaRequestValidation.MaxIdLength);
             return (await engine.GetBalanceAsync(request.BucketId, request.RuleSet, context.CancellationToken)).ToGetBalanceResponse();
         });
 
@@ -81,6 +82,7 @@ public sealed class QuotaGrpcService : QuotaService.QuotaServiceBase
         RunAsync(async () =>
         {
             QuotaRequestValidation.RequireText(request.Prefix, "prefix", QuotaRequestValidation.MaxIdLength);
+            QuotaRequestValidation.RequireText(request.RuleSet, "rule_set", QuotaRequestValidation.MaxIdLength);
             var response = new ListBucketsResponse();
             response.Balances.AddRange((await engine.ListBucketsAsync(request.Prefix, request.RuleSet, context.CancellationToken)).Select(b => b.ToProto()));
             return response;

@@ -19,6 +19,7 @@ internal static class QuotaRequestValidation
     public static ReserveCommand ToCommand(this ReserveRequest request, QuotaOptions options)
     {
         RequireId(request.ReservationId, "reservation_id");
+        RequireText(request.RuleSet, "rule_set", MaxIdLength);
         if (request.Draws.Count == 0)
         {
             throw Invalid("draws: at least one draw is required");
@@ -81,9 +82,14 @@ internal static class QuotaRequestValidation
             throw Invalid($"{field}: {shape}");
         }
 
+        if (string.IsNullOrEmpty(bucketId))
+        {
+            throw Invalid($"{field}: must not be empty");
+        }
+
         if (!BucketId.TryParse(bucketId, out _, out var problem))
         {
-            throw Invalid($"{field}: {problem}");
+            throw Invalid($"{field}: {RequestText.Quote(bucketId)} {problem}");
         }
     }
 

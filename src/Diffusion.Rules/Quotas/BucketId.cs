@@ -58,7 +58,10 @@ public sealed partial record BucketId
     /// <summary>The grammar, for error messages.</summary>
     public const string Grammar = "country/<CC>/<yyyy-yyyy>, lpp/<consignee-id>/<yyyy> or nveu/<veu-id>/<CC>";
 
-    /// <summary>Parses a bucket id; on failure <paramref name="problem"/> says what is wrong.</summary>
+    /// <summary>
+    /// Parses a bucket id; on failure <paramref name="problem"/> says what is wrong without repeating the id (a caller
+    /// that reports it quotes the id its own bounded way).
+    /// </summary>
     public static bool TryParse(string? text, out BucketId? bucket, out string problem)
     {
         bucket = null;
@@ -72,7 +75,7 @@ public sealed partial record BucketId
         var match = Pattern().Match(text);
         if (!match.Success)
         {
-            problem = $"'{text}' is not a bucket id ({Grammar})";
+            problem = $"is not a bucket id ({Grammar})";
             return false;
         }
 
@@ -82,7 +85,7 @@ public sealed partial record BucketId
             var last = Int(match.Groups["to"].Value);
             if (last < first)
             {
-                problem = $"'{text}': the period ends before it starts";
+                problem = "has a period that ends before it starts";
                 return false;
             }
 
@@ -102,7 +105,7 @@ public sealed partial record BucketId
 
     /// <summary>Parses a bucket id or throws <see cref="FormatException"/>.</summary>
     public static BucketId Parse(string text) =>
-        TryParse(text, out var bucket, out var problem) ? bucket! : throw new FormatException(problem);
+        TryParse(text, out var bucket, out var problem) ? bucket! : throw new FormatException($"'{text}' {problem}");
 
     /// <summary>The id of a country allocation bucket.</summary>
     public static string ForCountry(string country, string period) => $"country/{country}/{period}";

@@ -39,6 +39,9 @@ public sealed class ValidationTests(ClassificationServiceFixture service)
         { "empty known chip", new ClassifyRequest { KnownChip = " " }, "known_chip: " },
         { "unknown rule set", new ClassifyRequest { KnownChip = "H100", RuleSet = "ai-diffusion-2025" }, "rule_set: unknown rule set 'ai-diffusion-2025'" },
         { "before any rule set", new ClassifyRequest { KnownChip = "H100", AsOf = Timestamp.FromDateTimeOffset(new DateTimeOffset(2020, 1, 1, 0, 0, 0, TimeSpan.Zero)) }, "as_of: no rule set in force on 2020-01-01" },
+        { "65 rates", ValidChip(c => c.Rates.Add(Enumerable.Range(0, 63).Select(i => new ComputeRate { BitLength = 8, DenseTops = i }))), "chip.rates: at most 64 rates, got 65" },
+        { "rule set with NUL", new ClassifyRequest { KnownChip = "H100", RuleSet = "aid-2026\0" }, "rule_set: must not contain control characters" },
+        { "rule set of 201 characters", new ClassifyRequest { KnownChip = "H100", RuleSet = new string('r', 201) }, "rule_set: at most 200 characters, was 201" },
         { "invalid timestamp", new ClassifyRequest { KnownChip = "H100", AsOf = new Timestamp { Seconds = 1, Nanos = -5 } }, "as_of: " },
     };
 
@@ -72,5 +75,21 @@ public sealed class ValidationTests(ClassificationServiceFixture service)
             Assert.StartsWith("known_chip:", e.Status.Detail, StringComparison.Ordinal);
             Assert.True(e.Status.Detail.Length < 300, $"{e.Status.Detail.Length} characters");
         }
+    }
+
+    [Theory]
+    [InlineData(new byte[] { 0x2a, 0x0a, 0x4e, 0x56 })] // known_chip (field 5) said to be 10 bytes long, then 2
+    [InlineData(new byte[] { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff })] // a varint that never ends
+    public async Task Classify_BytesThatAreNotAMessage_InternalNamingTheRequestType(byte[] body)
+    {
+        // gRPC's status code table: "error parsing request proto" is INTERNAL (grpc-dotnet alone answered UNKNOWN, as for a crash).
+        using var channel = global::Grpc.Net.Client.GrpcChannel.ForAddress(service.Address);
+        var bytes = Marshallers.Create(b => b, b => b);
+        var classify = new Method<byte[], byte[]>(MethodType.Unary, ClassificationService.Descriptor.FullName, "Classify", bytes, bytes);
+
+        var e = await Assert.ThrowsAsync<RpcException>(() => channel.CreateCallInvoker().AsyncUnaryCall(classify, null, new CallOptions(), body).ResponseAsync);
+
+        Assert.Equal(StatusCode.Internal, e.StatusCode);
+        Assert.StartsWith("request: not a valid diffusion.classification.v1.ClassifyRequest message (", e.Status.Detail, StringComparison.Ordinal);
     }
 }

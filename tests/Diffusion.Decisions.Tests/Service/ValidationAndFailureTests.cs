@@ -160,6 +160,33 @@ public sealed class ValidationAndFailureTests : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task OversizedRepeatedFieldsAndHostileRuleSets_InvalidArgumentBeforeAnyDownstreamCall()
+    {
+        var assembly = Order();
+        var parts = Enumerable.Range(0, 101).Select(_ => new AssemblyPart { KnownChip = "NVIDIA H100 SXM", Count = 1 });
+        assembly.Items.Add(new OrderItem { Assembly = new Assembly { Name = "rack", Parts = { parts } }, Quantity = 1 });
+        var tooMany = new WhatIfRequest { Order = Order(), RuleSets = { Enumerable.Repeat("aid-2026", 9) } };
+        var withNul = new WhatIfRequest { Order = Order(), RuleSets = { "aid-2026", "aid\u00002025" } };
+        var huge = new WhatIfRequest { Order = Order(), RuleSets = { new string('x', 100_000) } };
+
+        // Every downstream service is down here: anything but INVALID_ARGUMENT means the request went downstream.
+        foreach (var (call, field) in new (Func<Task>, string)[]
+        {
+            (() => client.DecideAsync(assembly).ResponseAsync, "items[3].assembly.parts:"),
+            (() => client.WhatIfAsync(tooMany).ResponseAsync, "rule_sets:"),
+            (() => client.WhatIfAsync(withNul).ResponseAsync, "rule_sets[1]:"),
+            (() => client.WhatIfAsync(huge).ResponseAsync, "rule_sets[0]:"),
+        })
+        {
+            var e = await Assert.ThrowsAsync<RpcException>(call);
+
+            Assert.Equal(StatusCode.InvalidArgument, e.StatusCode);
+            Assert.StartsWith(field, e.Status.Detail, StringComparison.Ordinal);
+            Assert.True(e.Status.Detail.Length < 300, $"{e.Status.Detail.Length} characters");
+        }
+    }
+
     [Theory]
     [InlineData(-1_000_000_000_000_000_000L, 0)]
     [InlineData(8_170_000_000_000_000_000L, 0)]

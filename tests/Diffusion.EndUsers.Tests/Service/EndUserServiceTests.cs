@@ -200,6 +200,10 @@ public sealed class EndUserServiceTests(PostgresFixture postgres) : IAsyncLifeti
         await AssertHostile("note", () => Client.RecordAttritionAsync(new RecordAttritionRequest { EventId = "e", VeuId = "x", Country = "US", Tpp = 1, Kind = AttritionKind.Loss, Note = "\0" }).ResponseAsync);
         await AssertHostile("veu_id", () => Client.GetVeuAsync(new GetVeuRequest { VeuId = huge }).ResponseAsync);
         await AssertHostile("country", () => Client.CheckDeploymentAsync(new CheckDeploymentRequest { VeuId = "x", Country = huge, Tpp = 1 }).ResponseAsync);
+        await AssertHostile("rule_set", () => Client.CheckDeploymentAsync(new CheckDeploymentRequest { VeuId = "x", Country = "US", Tpp = 1, RuleSet = huge }).ResponseAsync);
+        await AssertHostile("rule_set", () => Client.RecordDeploymentAsync(new RecordDeploymentRequest { DeploymentId = "d", VeuId = "x", Country = "US", Tpp = 1, RuleSet = "aid-2026\0" }).ResponseAsync);
+        await AssertHostile("rule_set", () => Client.RegisterVeuAsync(new RegisterVeuRequest(Register(Uveu("u-rule-set", "US"))) { RuleSet = huge }).ResponseAsync);
+        await AssertHostile("veu.authorized_countries", () => Client.RegisterVeuAsync(Register(new Veu(Uveu("u-many", "US")) { AuthorizedCountries = { Enumerable.Repeat("DE", 250) } })).ResponseAsync);
     }
 
     /// <summary>INVALID_ARGUMENT naming the field, in a message that quotes the input only briefly (well under 1 KiB).</summary>

@@ -208,4 +208,20 @@ public sealed class ModelWeightsServiceTests(ModelWeightsServiceFixture service)
         Assert.StartsWith("destination_country:", error.Status.Detail, StringComparison.Ordinal);
         Assert.True(error.Status.Detail.Length < 300, $"{error.Status.Detail.Length} characters");
     }
+
+    [Fact]
+    public async Task HostileRuleSet_InvalidArgumentWithABoundedMessage()
+    {
+        var evaluate = Frontier();
+        evaluate.RuleSet = new string('r', 100_000);
+        var training = new EvaluateTrainingRequest { PlannedTrainingOperations = 1e26, CustomerHeadquartersCountry = "CN", RuleSet = "aid-2026\0" };
+
+        foreach (var call in new Func<Task>[] { () => service.Client.EvaluateAsync(evaluate, Deadline).ResponseAsync, () => service.Client.EvaluateTrainingAsync(training, Deadline).ResponseAsync })
+        {
+            var error = await Assert.ThrowsAsync<RpcException>(call);
+            Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+            Assert.StartsWith("rule_set:", error.Status.Detail, StringComparison.Ordinal);
+            Assert.True(error.Status.Detail.Length < 300, $"{error.Status.Detail.Length} characters");
+        }
+    }
 }

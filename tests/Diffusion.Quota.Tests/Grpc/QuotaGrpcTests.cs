@@ -1,5 +1,6 @@
 using Diffusion.Quota.Tests.Infrastructure;
 using Diffusion.Quota.V1;
+using Diffusion.ServiceDefaults;
 using Diffusion.Testing.Postgres;
 using Diffusion.Testing.Redis;
 using Grpc.Core;
@@ -181,9 +182,26 @@ public sealed class QuotaGrpcTests(RedisFixture redis, PostgresFixture postgres)
         await AssertHostileAsync("reservation_id:", () => client.CommitAsync(new CommitRequest { ReservationId = huge }).ResponseAsync);
         await AssertHostileAsync("bucket_id:", () => client.GetBalanceAsync(new GetBalanceRequest { BucketId = huge }).ResponseAsync);
         await AssertHostileAsync("reason:", () => client.SetAllocationAsync(new SetAllocationRequest { BucketId = "lpp/c/2026", Cap = 1, Reason = huge }).ResponseAsync);
+        await AssertHostileAsync("rule_set:", () => client.ReserveAsync(new ReserveRequest { ReservationId = "a", RuleSet = huge, Draws = { new Draw { BucketId = "lpp/c/2026", Tpp = 1 } } }).ResponseAsync);
+        await AssertHostileAsync("rule_set:", () => client.GetBalanceAsync(new GetBalanceRequest { BucketId = "lpp/c/2026", RuleSet = huge }).ResponseAsync);
+        await AssertHostileAsync("rule_set:", () => client.ListBucketsAsync(new ListBucketsRequest { RuleSet = "aid-2026\0" }).ResponseAsync);
 
         Assert.Equal(0L, await ScalarAsync<long>("SELECT count(*) FROM reservations"));
         Assert.Equal(0L, await ScalarAsync<long>("SELECT count(*) FROM allocation_changes"));
+    }
+
+    [Fact]
+    public async Task BucketIdOutsideTheGrammar_MessageQuotesAShortPrefix()
+    {
+        await using var cluster = await QuotaCluster.StartAsync(Settings(), 1);
+        var id = "bucket/" + new string('x', 190);
+
+        var e = await Assert.ThrowsAsync<RpcException>(() => cluster.Client(0)!.GetBalanceAsync(new GetBalanceRequest { BucketId = id }).ResponseAsync);
+
+        Assert.Equal(StatusCode.InvalidArgument, e.StatusCode);
+        Assert.StartsWith("bucket_id: 'bucket/xxx", e.Status.Detail, StringComparison.Ordinal);
+        Assert.Contains("...' is not a bucket id (", e.Status.Detail, StringComparison.Ordinal);
+        Assert.DoesNotContain(new string('x', RequestText.MaxQuoted), e.Status.Detail, StringComparison.Ordinal);
     }
 
     /// <summary>INVALID_ARGUMENT naming the field, in a message that quotes the input only briefly (well under 1 KiB).</summary>

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Diffusion.Rules;
+using Diffusion.Rules.Hosting;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Domain = Diffusion.Rules.Classification;
@@ -96,17 +97,9 @@ internal static class ClassificationMapping
             MemoryBandwidthDensity = (double)(result.MemoryBandwidthDensity ?? 0m),
         };
         response.LicenseExceptions.AddRange(result.LicenseExceptions);
-        response.Reasons.AddRange(result.Reasons.Select(ToProto));
+        response.Reasons.AddRange(result.Reasons.Select(r => r.ToProto()));
         return response;
     }
-
-    public static Common.V1.Reason ToProto(this Reason reason) => new()
-    {
-        Code = reason.Code,
-        Message = reason.Message,
-        Citation = reason.Citation,
-        Confidence = reason.Confidence.ToTag(),
-    };
 
     public static V1.ChipSpec ToProto(this Domain.ChipSpec chip)
     {

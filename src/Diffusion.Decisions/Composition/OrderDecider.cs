@@ -5,6 +5,7 @@ using Diffusion.Modelweights.V1;
 using Diffusion.Quota.V1;
 using Diffusion.Rules;
 using Diffusion.Rules.Decisions;
+using Diffusion.Rules.Hosting;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Microsoft.Extensions.Options;
@@ -205,7 +206,7 @@ internal sealed partial class OrderDecider(
             _ => null,
         };
         var authorised = veu.Kind == ProtoVeuKind.Uveu || veu.AuthorizedCountries.Contains(order.DestinationCountry);
-        return new VeuFinding(veuId, kind, active, authorised, check.Allowed, [.. check.Reasons.Select(DecisionMapping.ToDomain)]);
+        return new VeuFinding(veuId, kind, active, authorised, check.Allowed, [.. check.Reasons.Select(r => r.ToDomain())]);
     }
 
     private async Task<ReserveResponse> ReserveAsync(string reservationId, string ruleSet, IReadOnlyList<PlannedDraw> draws, CancellationToken cancellationToken)
@@ -260,7 +261,7 @@ internal sealed partial class OrderDecider(
         if (item.ItemCase == OrderItem.ItemOneofCase.ModelWeights)
         {
             var w = weights[index];
-            var finding = new ModelWeightsFinding(w.Controlled, w.Eccn, w.LicenseRequired, w.LicenseException, w.ReviewPolicy, [.. w.Reasons.Select(DecisionMapping.ToDomain)]);
+            var finding = new ModelWeightsFinding(w.Controlled, w.Eccn, w.LicenseRequired, w.LicenseException, w.ReviewPolicy, [.. w.Reasons.Select(r => r.ToDomain())]);
             return new ClassifiedItem(index, item.ModelWeights.ModelName, ItemKind.ModelWeights, w.Eccn, w.Eccn, 0, item.Quantity, false, new HashSet<string>(), ModelWeights: finding);
         }
 

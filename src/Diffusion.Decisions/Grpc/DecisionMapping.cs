@@ -1,8 +1,7 @@
 using Diffusion.Decisions.Composition;
 using Diffusion.Decisions.V1;
-using Diffusion.Rules;
+using Diffusion.Rules.Hosting;
 using Diffusion.Rules.Decisions;
-using ProtoReason = Diffusion.Common.V1.Reason;
 
 namespace Diffusion.Decisions.Grpc;
 
@@ -17,20 +16,6 @@ internal static class DecisionMapping
         Outcome.PresumptionOfDenial => DecisionOutcome.PresumptionOfDenial,
         _ => DecisionOutcome.Unspecified,
     };
-
-    public static ProtoReason ToProto(this Reason reason) => new()
-    {
-        Code = reason.Code,
-        Message = reason.Message,
-        Citation = reason.Citation,
-        Confidence = reason.Confidence.ToTag(),
-    };
-
-    public static Reason ToDomain(this ProtoReason reason) => new(
-        reason.Code,
-        reason.Message,
-        reason.Citation,
-        ConfidenceTags.TryParse(reason.Confidence) ?? Confidence.Unverified);
 
     /// <summary>The answer to an order, without its reservation (the caller adds it).</summary>
     public static DecideResponse ToProto(this Decision decision, string orderId, string ruleSet, IReadOnlyDictionary<int, ClassifiedLine> lines)

@@ -4,6 +4,7 @@ using Diffusion.EndUsers.Rules;
 using Diffusion.EndUsers.Storage;
 using Diffusion.Endusers.V1;
 using Diffusion.Rules;
+using Diffusion.Rules.Hosting;
 using Grpc.Core;
 using Npgsql;
 

@@ -1,5 +1,5 @@
 using Diffusion.EndUsers.Deployments;
-using Diffusion.Rules;
+using Diffusion.Rules.Hosting;
 using Diffusion.Rules.EndUsers;
 using Google.Protobuf.WellKnownTypes;
 using Proto = Diffusion.Endusers.V1;
@@ -80,14 +80,6 @@ internal static class Mapping
 
         return proto;
     }
-
-    public static Diffusion.Common.V1.Reason ToProto(this Reason reason) => new()
-    {
-        Code = reason.Code,
-        Message = reason.Message,
-        Citation = reason.Citation,
-        Confidence = reason.Confidence.ToTag(),
-    };
 
     public static Proto.LimitCheck ToProto(this LimitCheck check) => new()
     {

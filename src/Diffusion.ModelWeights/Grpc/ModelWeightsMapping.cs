@@ -1,12 +1,11 @@
 using Diffusion.Modelweights.V1;
 using Diffusion.Rules;
+using Diffusion.Rules.Hosting;
 using Diffusion.Rules.ModelWeights;
 using Diffusion.Rules.Tiers;
 using Diffusion.ServiceDefaults;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
-using DomainReason = Diffusion.Rules.Reason;
-using ProtoReason = Diffusion.Common.V1.Reason;
 
 namespace Diffusion.ModelWeights.Grpc;
 
@@ -124,7 +123,7 @@ internal static class ModelWeightsMapping
             CountedOperations = decision.CountedOperations is { } counted ? (double)counted.Value : 0,
             RuleSet = ruleSetId,
         };
-        response.Reasons.AddRange(decision.Reasons.Select(ToProto));
+        response.Reasons.AddRange(decision.Reasons.Select(r => r.ToProto()));
         return response;
     }
 
@@ -138,17 +137,9 @@ internal static class ModelWeightsMapping
             RuleSet = ruleSetId,
         };
         response.RequiredInquiries.AddRange(assessment.RequiredInquiries);
-        response.Reasons.AddRange(assessment.Reasons.Select(ToProto));
+        response.Reasons.AddRange(assessment.Reasons.Select(r => r.ToProto()));
         return response;
     }
-
-    public static ProtoReason ToProto(this DomainReason reason) => new()
-    {
-        Code = reason.Code,
-        Message = reason.Message,
-        Citation = reason.Citation,
-        Confidence = reason.Confidence.ToTag(),
-    };
 
     public static RpcException Invalid(string field, string problem) =>
         new(new Status(StatusCode.InvalidArgument, $"{field}: {problem}"));

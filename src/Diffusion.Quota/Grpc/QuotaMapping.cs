@@ -1,4 +1,5 @@
 using Diffusion.Quota.Reservations;
+using Diffusion.Rules.Hosting;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 using Proto = Diffusion.Quota.V1;
@@ -35,13 +36,7 @@ internal static class QuotaMapping
             ExpiresAt = answer.Outcome == ReserveOutcome.Reserved ? Timestamp.FromDateTimeOffset(answer.ExpiresAt) : null,
         };
         response.Balances.AddRange(answer.Balances.Select(b => b.ToProto()));
-        response.Reasons.AddRange(answer.Reasons.Select(r => new Diffusion.Common.V1.Reason
-        {
-            Code = r.Code,
-            Message = r.Message,
-            Citation = r.Citation,
-            Confidence = Diffusion.Rules.ConfidenceTags.ToTag(r.Confidence),
-        }));
+        response.Reasons.AddRange(answer.Reasons.Select(r => r.ToProto()));
         return response;
     }
 

@@ -1,0 +1,40 @@
+using System.Text.RegularExpressions;
+
+namespace Diffusion.AppHost.Tests;
+
+/// <summary>The README's walk of one order names at most six files, and each is where it says.</summary>
+public sealed partial class ReadmeTests
+{
+    [Fact]
+    public void OneOrderEndToEnd_AtMostSixFiles_EachWhereTheReadmeSays()
+    {
+        var root = RepositoryRoot();
+        var readme = File.ReadAllText(Path.Combine(root, "README.md"));
+        var start = readme.IndexOf("## One order, end to end", StringComparison.Ordinal);
+        Assert.True(start >= 0, "README.md has no section '## One order, end to end'");
+        var end = readme.IndexOf("\n## ", start + 3, StringComparison.Ordinal);
+        var section = readme[start..(end < 0 ? readme.Length : end)];
+
+        var files = Step().Matches(section).Select(m => m.Groups[1].Value).ToList();
+
+        Assert.InRange(files.Count, 1, 6);
+        Assert.All(files, file => Assert.True(File.Exists(Path.Combine(root, file)), $"README names {file}, which does not exist"));
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Diffusion.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException($"no Diffusion.sln above {AppContext.BaseDirectory}");
+    }
+
+    // A numbered step: "1. `src/Diffusion.Cli/Commands/DecideCommand.cs`: ..."
+    [GeneratedRegex(@"^\d+\. `([^`]+\.cs)`", RegexOptions.Multiline)]
+    private static partial Regex Step();
+}

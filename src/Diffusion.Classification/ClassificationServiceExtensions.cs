@@ -20,20 +20,9 @@ public static class ClassificationServiceExtensions
         builder.Services.AddDiffusionRules(builder.Configuration);
         builder.Services.AddSingleton(sp =>
             ChipCatalog.Load(RulesDirectory.Locate(sp.GetRequiredService<IOptions<RuleOptions>>().Value.Directory)));
-        builder.Services.AddHostedService<ChipCatalogStartupValidation>();
+        builder.Services.ResolveAtStart<ChipCatalog>();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddGrpcAnsweringMalformedRequests();
         return builder;
-    }
-
-    private sealed class ChipCatalogStartupValidation(IServiceProvider services) : IHostedService
-    {
-        public Task StartAsync(CancellationToken cancellationToken)
-        {
-            _ = services.GetRequiredService<ChipCatalog>();
-            return Task.CompletedTask;
-        }
-
-        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }

@@ -25,16 +25,28 @@ public static class RulesServiceCollectionExtensions
             var options = sp.GetRequiredService<IOptions<RuleOptions>>().Value;
             return RuleSetLoader.Load(RulesDirectory.Locate(options.Directory), options);
         });
-        services.AddHostedService<RulesStartupValidation>();
+        return services.ResolveAtStart<RuleSetRegistry>();
+    }
+
+    /// <summary>
+    /// Resolves the singleton <typeparamref name="T"/> (rule data loaded on first use, such as the rule sets or the
+    /// chip catalogue) when the host starts, so data that does not load fails the start, not the first request.
+    /// Idempotent per type.
+    /// </summary>
+    public static IServiceCollection ResolveAtStart<T>(this IServiceCollection services)
+        where T : class
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.AddHostedService<StartupResolution<T>>();
         return services;
     }
 
-    // Resolving the registry at start makes a bad rule file fail the host's start, not the first request.
-    private sealed class RulesStartupValidation(IServiceProvider services) : IHostedService
+    private sealed class StartupResolution<T>(IServiceProvider services) : IHostedService
+        where T : class
     {
         public Task StartAsync(CancellationToken cancellationToken)
         {
-            _ = services.GetRequiredService<RuleSetRegistry>();
+            _ = services.GetRequiredService<T>();
             return Task.CompletedTask;
         }
 

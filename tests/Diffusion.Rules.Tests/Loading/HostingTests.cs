@@ -40,4 +40,23 @@ public sealed class HostingTests
 
         Assert.Contains("rules/acr-2023/classification.json: $.h100_tpp.confidence: unknown confidence tag 'maybe'", e.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task ResolveAtStart_DataThatDoesNotLoad_HostFailsAtStart_AndRegistersOncePerType()
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Rules:Directory"] = TestRules.Directory });
+        builder.Services.AddDiffusionRules(builder.Configuration);
+        builder.Services.AddDiffusionRules(builder.Configuration);
+        builder.Services.AddSingleton<BrokenData>(_ => throw new RuleLoadException([new RuleProblem("rules/broken.json", "$", "does not load")]));
+        builder.Services.ResolveAtStart<BrokenData>();
+        builder.Services.ResolveAtStart<BrokenData>();
+
+        Assert.Equal(2, builder.Services.Count(d => d.ServiceType == typeof(IHostedService)));
+        using var host = builder.Build();
+        var e = await Assert.ThrowsAsync<RuleLoadException>(() => host.StartAsync(CancellationToken.None));
+        Assert.Contains("rules/broken.json", e.Message, StringComparison.Ordinal);
+    }
+
+    private sealed class BrokenData;
 }

@@ -9,6 +9,8 @@ using Diffusion.AppHost.Hosting;
 //   AppHost:Ports:<service>=<port>    a gRPC port other than the fixed default (ServicePorts.cs)
 //   AppHost:DataDirectory=<dir>       PostgreSQL's data (default <repository>/.diffusion)
 //   AppHost:RedisServerPath, AppHost:PostgresBinDirectory   other binaries than Debian's redis-server and postgresql-15
+//   AppHost:Replicas:quota=<n>        Quota replicas behind its port (default 2)
+//   AppHost:LoadTest:Workers=<n>      also run n load-test workers (docs/load-tests.md; off by default)
 var builder = DistributedApplication.CreateBuilder(args);
 var useContainers = builder.Configuration.GetValue<bool>("AppHost:UseContainers");
 var dataDirectory = Path.GetFullPath(builder.Configuration["AppHost:DataDirectory"] ?? "../../.diffusion", builder.AppHostDirectory);
@@ -30,7 +32,7 @@ var quota = builder.AddProject<Projects.Diffusion_Quota>("quota")
     .WithGrpcServiceEndpoints(ServicePorts.For(builder.Configuration, "quota"))
     .WithReference(redis).WaitFor(redis)
     .WithReference(ledger).WaitFor(ledger)
-    .WithReplicas(2);
+    .WithReplicas(builder.Configuration.GetValue("AppHost:Replicas:quota", 2));
 
 var modelWeights = builder.AddProject<Projects.Diffusion_ModelWeights>("modelweights")
     .WithGrpcServiceEndpoints(ServicePorts.For(builder.Configuration, "modelweights"));
@@ -40,12 +42,14 @@ var endUsers = builder.AddProject<Projects.Diffusion_EndUsers>("endusers")
     .WithReference(ledger).WaitFor(ledger)
     .WithReference(quota).WaitFor(quota);
 
-builder.AddProject<Projects.Diffusion_Decisions>("decisions")
+var decisions = builder.AddProject<Projects.Diffusion_Decisions>("decisions")
     .WithGrpcServiceEndpoints(ServicePorts.For(builder.Configuration, "decisions"))
     .WithReference(classification).WaitFor(classification)
     .WithReference(quota).WaitFor(quota)
     .WithReference(modelWeights).WaitFor(modelWeights)
     .WithReference(endUsers).WaitFor(endUsers);
+
+builder.AddLoadTestWorkers(decisions, quota);
 
 // DCP does not restart a process that dies; this does (and says so in the resource's log).
 builder.Services.AddHostedService<CrashedResourceRestarter>();

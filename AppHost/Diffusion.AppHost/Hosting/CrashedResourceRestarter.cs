@@ -4,7 +4,8 @@ namespace Diffusion.AppHost.Hosting;
 /// Starts again a resource whose process died. DCP never does: after a crash (SIGKILL, an unhandled exception)
 /// redis-server, postgres or a service replica goes from Running straight to a terminal state and stays there. A stop
 /// asked for on the dashboard passes through Stopping first, so it is left alone; so are run-to-completion resources
-/// (those another resource waits for with WaitForCompletion, such as the initdb step) and resources started only on
+/// (those another resource waits for with WaitForCompletion, such as the initdb step, or marked with
+/// <see cref="RunToCompletionAnnotation"/>, such as load-test workers) and resources started only on
 /// request (WithExplicitStart, such as Aspire's project rebuilders). Replicas restart one by one:
 /// the start command goes to the replica's resource id (<c>quota-ab12cd34</c>). Crashes in quick succession back off
 /// from 1 s to 30 s, so a resource that cannot live does not spin.
@@ -41,6 +42,7 @@ internal sealed partial class CrashedResourceRestarter(
                 lastState[update.ResourceId] = state;
                 if (update.Resource is ExecutableResource or ProjectResource
                     && !update.Resource.HasAnnotationOfType<ExplicitStartupAnnotation>()
+                    && !update.Resource.HasAnnotationOfType<RunToCompletionAnnotation>()
                     && before == KnownResourceStates.Running
                     && KnownResourceStates.TerminalStates.Contains(state)
                     && !runToCompletion.Contains(update.Resource))

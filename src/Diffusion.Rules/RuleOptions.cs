@@ -24,4 +24,11 @@ public sealed class RuleOptions
     /// acr-2026). Explicitly named rule sets are always honoured.
     /// </summary>
     public bool EnforceAiDiffusion2025 { get; set; } = true;
+
+    /// <summary>
+    /// The affiliates (50 %) rule's status after its stay ends on 2026-11-09 (90 FR 50857): "in-force" (default: the
+    /// stay ends absent a future extension) or "stayed" (an officer who learns it was extended). Any other value stops
+    /// the service at start. Environment: <c>Rules__AffiliatesRuleAfterStay</c>.
+    /// </summary>
+    public string AffiliatesRuleAfterStay { get; set; } = "in-force";
 }

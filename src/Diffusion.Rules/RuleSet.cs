@@ -12,12 +12,12 @@ public sealed class RuleSet
 {
     private readonly IReadOnlyDictionary<Type, LoadedFamily> _families;
 
-    internal RuleSet(RuleSetManifest manifest, RuleSet? parent, IReadOnlyDictionary<Type, LoadedFamily> families, CountryGroupTable? countryGroups)
+    internal RuleSet(RuleSetManifest manifest, RuleSet? parent, IReadOnlyDictionary<Type, LoadedFamily> families, SharedRuleData shared)
     {
         Manifest = manifest;
         Parent = parent;
         _families = families;
-        CountryGroups = countryGroups;
+        Shared = shared;
     }
 
     /// <summary>The id, e.g. "aid-2025".</summary>
@@ -39,7 +39,10 @@ public sealed class RuleSet
         Manifest.AllowsNonEnforcement ? Manifest.Status.Date : null;
 
     /// <summary>The dated Country Group table (<c>rules/country-groups.json</c>, shared by every set); null when no set has tiers.</summary>
-    public CountryGroupTable? CountryGroups { get; }
+    public CountryGroupTable? CountryGroups => Shared.CountryGroups;
+
+    /// <summary>The dated tables shared by every set (country groups, approved consignees).</summary>
+    public SharedRuleData Shared { get; }
 
     /// <summary>This set's destinations (groups, NAC/ACA, tiers) with the group memberships in force on <paramref name="day"/>.</summary>
     /// <exception cref="RuleFamilyMissingException">The set has no tiers.json.</exception>

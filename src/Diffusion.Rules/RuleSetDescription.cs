@@ -46,6 +46,13 @@ public sealed record RuleSetDescription(
             new("status", status.Date is { } since ? $"{status.Value} since {Text(since)}" : status.Value, status.Citation, status.Confidence, status.Note),
         };
         statuses.AddRange(set.StatusFacts.Where(f => f.Date <= day).Select(f => new RuleFact($"status {Text(f.Date)}", f.Value, f.Citation, f.Confidence, f.Note)));
+        if (set.Shared.Affiliates?.StatusOn(day) is { } affiliates)
+        {
+            statuses.Add(new RuleFact("affiliates rule", affiliates.Value, affiliates.Citation, affiliates.Confidence));
+        }
+
+        statuses.AddRange(set.Shared.ApprovedConsignees.Entries.Where(e => e.Covers(day)).Select(e =>
+            new RuleFact("approved consignee", $"{e.Name} ({e.Match}) in {e.Country}, {e.Period}", e.Citation, e.Confidence, e.Note)));
         var posture = registry.PostureOf(set, day, named);
         statuses.Add(new RuleFact("posture", $"{posture.Name}: {posture.Reason.Message}", posture.Reason.Citation, posture.Reason.Confidence));
 

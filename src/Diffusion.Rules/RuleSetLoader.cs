@@ -36,11 +36,15 @@ public static class RuleSetLoader
         var needsGroups = families.Families.Values.Contains(typeof(TierRules))
             && ordered.Any(s => File.Exists(Path.Combine(s.Folder, families.NameOf(typeof(TierRules)) + ".json")));
         var groups = needsGroups ? CountryGroupTable.Load(root) : null;
+        var shared = new SharedRuleData(
+            groups,
+            Decisions.ApprovedConsigneeList.Load(root),
+            Decisions.AffiliatesRuleData.Load(root, (options ?? new RuleOptions()).AffiliatesRuleAfterStay));
         var loaded = new Dictionary<string, RuleSet>(StringComparer.Ordinal);
         foreach (var (manifest, folder) in ordered)
         {
             var parent = manifest.Inherits is { } p ? loaded[p] : null;
-            loaded[manifest.Id] = LoadSet(manifest, folder, parent, families, groups, Display);
+            loaded[manifest.Id] = LoadSet(manifest, folder, parent, families, shared, Display);
         }
 
         if (groups is not null)
@@ -195,7 +199,7 @@ public static class RuleSetLoader
         (row.From is null || period.To is null || row.From < period.To) && (row.To is null || period.From < row.To);
 
     private static RuleSet LoadSet(
-        RuleSetManifest manifest, string folder, RuleSet? parent, RuleFamilyCatalog families, CountryGroupTable? groups, Func<string, string> display)
+        RuleSetManifest manifest, string folder, RuleSet? parent, RuleFamilyCatalog families, SharedRuleData shared, Func<string, string> display)
     {
         var loaded = new Dictionary<Type, RuleSet.LoadedFamily>();
         foreach (var (name, type) in families.Families)
@@ -211,6 +215,6 @@ public static class RuleSetLoader
             }
         }
 
-        return new RuleSet(manifest, parent, loaded, groups);
+        return new RuleSet(manifest, parent, loaded, shared);
     }
 }

@@ -19,6 +19,7 @@ internal static class Views
         DecisionOutcome.LicenseException => "licence exception",
         DecisionOutcome.LicenseRequired => "licence required",
         DecisionOutcome.PresumptionOfDenial => "presumption of denial",
+        DecisionOutcome.HeldForReview => "held for review",
         _ => "unspecified",
     };
 
@@ -28,6 +29,7 @@ internal static class Views
         DecisionOutcome.LicenseException => "green",
         DecisionOutcome.LicenseRequired => "yellow",
         DecisionOutcome.PresumptionOfDenial => "red",
+        DecisionOutcome.HeldForReview => "yellow",
         _ => "grey",
     };
 
@@ -68,6 +70,16 @@ internal static class Views
         else if (decision.Draws.Count > 0)
         {
             summary.AddRow("[bold]reservation[/]", "none (dry run)");
+        }
+
+        if (decision.NoLicenseBasis.Length > 0)
+        {
+            summary.AddRow("[bold]basis[/]", Markup.Escape(decision.NoLicenseBasis));
+        }
+
+        foreach (var question in decision.Questions)
+        {
+            summary.AddRow("[bold yellow]to resolve[/]", Markup.Escape($"{question.Message} ({question.Citation})"));
         }
 
         if (!decision.AllocationAvailable)

@@ -55,7 +55,12 @@ internal sealed partial class OrderDecider(
         var veu = await CheckVeuAsync(order, items, ruleSet.Id, asOfStamp, asOf, cancellationToken).ConfigureAwait(false);
         var origin = order.OriginCountry.Length > 0 ? order.OriginCountry : options.Value.DefaultOriginCountry;
         var consignee = order.Consignee;
-        var parties = new OrderParties(order.DestinationCountry, origin, consignee.Id, consignee.HeadquartersCountry, consignee.ParentHeadquartersCountry);
+        var identity = new ConsigneeIdentity(
+            consignee.Name,
+            consignee.ParentName,
+            consignee.Government,
+            [.. consignee.Owners.Select(o => new ConsigneeOwner(o.Name, o.HasSharePercent ? (decimal)o.SharePercent : null, o.ListedOn))]);
+        var parties = new OrderParties(order.DestinationCountry, origin, consignee.Id, consignee.HeadquartersCountry, consignee.ParentHeadquartersCountry, identity);
         var context = DecisionContextFactory.Create(ruleSet, asOfDay, parties, veu, items);
 
         var allocations = AllocationState.Unknown;

@@ -14,6 +14,7 @@ internal static class DecisionMapping
         Outcome.LicenseException => DecisionOutcome.LicenseException,
         Outcome.LicenseRequired => DecisionOutcome.LicenseRequired,
         Outcome.PresumptionOfDenial => DecisionOutcome.PresumptionOfDenial,
+        Outcome.HeldForReview => DecisionOutcome.HeldForReview,
         _ => DecisionOutcome.Unspecified,
     };
 
@@ -29,7 +30,9 @@ internal static class DecisionMapping
             ReviewPolicy = decision.ReviewPolicy,
             TotalTpp = decision.TotalTpp,
             H100Equivalents = decision.H100Equivalents,
+            NoLicenseBasis = decision.NoLicenseBasis,
         };
+        response.Questions.AddRange(decision.Questions.Select(q => q.ToProto()));
         response.Draws.AddRange(decision.Draws.Select(d => new Quota.V1.Draw { BucketId = d.BucketId, Tpp = d.Tpp }));
         foreach (var item in decision.Items)
         {
@@ -47,6 +50,7 @@ internal static class DecisionMapping
                 Outcome = item.Outcome.ToProto(),
                 LicenseException = item.LicenseException,
                 ReviewPolicy = item.ReviewPolicy,
+                NoLicenseBasis = item.NoLicenseBasis,
             };
             proto.LicenseExceptions.AddRange(line.LicenseExceptions.Order(StringComparer.Ordinal));
             response.Items.Add(proto);

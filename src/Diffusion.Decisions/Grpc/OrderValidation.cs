@@ -144,6 +144,11 @@ internal static partial class OrderValidation
             return ("consignee.veu_id", veuProblem);
         }
 
+        if (ConsigneeIdentityProblem(order.Consignee) is { } identityProblem)
+        {
+            return identityProblem;
+        }
+
         if (order.Consignee.Id.Contains('/', StringComparison.Ordinal))
         {
             return ("consignee.id", "must not contain '/' (it names the consignee's LPP bucket)");
@@ -157,6 +162,53 @@ internal static partial class OrderValidation
         if (order.Consignee.ParentHeadquartersCountry.Length > 0 && !IsCountry(order.Consignee.ParentHeadquartersCountry))
         {
             return ("consignee.parent_headquarters_country", $"{RequestText.Quote(order.Consignee.ParentHeadquartersCountry)} is not an ISO 3166-1 alpha-2 code");
+        }
+
+        return null;
+    }
+
+    /// <summary>The most owners one consignee may list.</summary>
+    public const int MaxOwners = 100;
+
+    /// <summary>Names bounded and free of control characters; owners' shares 0-100 and lists known.</summary>
+    private static (string, string)? ConsigneeIdentityProblem(Consignee consignee)
+    {
+        foreach (var (field, value) in new[] { ("consignee.name", consignee.Name), ("consignee.parent_name", consignee.ParentName) })
+        {
+            if (RequestText.Problem(value, RequestText.MaxTextLength) is { } problem)
+            {
+                return (field, problem);
+            }
+        }
+
+        if (consignee.Owners.Count > MaxOwners)
+        {
+            return ("consignee.owners", $"at most {MaxOwners} owners");
+        }
+
+        for (var i = 0; i < consignee.Owners.Count; i++)
+        {
+            var owner = consignee.Owners[i];
+            var field = $"consignee.owners[{i}]";
+            if (string.IsNullOrWhiteSpace(owner.Name))
+            {
+                return (field + ".name", "required");
+            }
+
+            if (RequestText.Problem(owner.Name, RequestText.MaxTextLength) is { } problem)
+            {
+                return (field + ".name", problem);
+            }
+
+            if (owner.HasSharePercent && (!double.IsFinite(owner.SharePercent) || owner.SharePercent is < 0 or > 100))
+            {
+                return (field + ".share_percent", "must be between 0 and 100, or unset when not known");
+            }
+
+            if (owner.ListedOn is not ("" or "entity-list" or "military-end-user" or "sdn"))
+            {
+                return (field + ".listed_on", $"{RequestText.Quote(owner.ListedOn)} is not one of \"\", entity-list, military-end-user, sdn");
+            }
         }
 
         return null;

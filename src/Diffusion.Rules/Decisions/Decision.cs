@@ -6,7 +6,8 @@ namespace Diffusion.Rules.Decisions;
 /// <param name="LicenseException">The exception or VEU authorisation used, or "".</param>
 /// <param name="ReviewPolicy">The review policy where a licence is required, or "".</param>
 /// <param name="Draw">The allocation the line draws.</param>
-public sealed record ItemDecision(ClassifiedItem Item, Outcome Outcome, string LicenseException, string ReviewPolicy, DrawMechanism Draw);
+/// <param name="NoLicenseBasis">Where no licence is required because of who the consignee is: that basis, else "".</param>
+public sealed record ItemDecision(ClassifiedItem Item, Outcome Outcome, string LicenseException, string ReviewPolicy, DrawMechanism Draw, string NoLicenseBasis = "");
 
 /// <summary>An amount the order draws from one bucket, in whole TPP.</summary>
 public sealed record PlannedDraw(string BucketId, long Tpp, DrawMechanism Mechanism);
@@ -20,6 +21,8 @@ public sealed record PlannedDraw(string BucketId, long Tpp, DrawMechanism Mechan
 /// <param name="TotalTpp">TPP of all chips in the order (chips and assemblies).</param>
 /// <param name="H100Equivalents">TotalTpp in H100s.</param>
 /// <param name="Reasons">Every finding of every rule.</param>
+/// <param name="Questions">When held for review: what must be resolved.</param>
+/// <param name="NoLicenseBasis">When no licence is required because of who the consignee is: the bases, "; "-separated.</param>
 public sealed record Decision(
     Outcome Outcome,
     string LicenseException,
@@ -28,4 +31,6 @@ public sealed record Decision(
     IReadOnlyList<PlannedDraw> Draws,
     double TotalTpp,
     double H100Equivalents,
-    IReadOnlyList<Reason> Reasons);
+    IReadOnlyList<Reason> Reasons,
+    IReadOnlyList<Reason> Questions,
+    string NoLicenseBasis = "");

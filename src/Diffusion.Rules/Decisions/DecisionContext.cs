@@ -16,10 +16,30 @@ public sealed record ConsigneeProfile(
     /// <summary>The headquarters tier that governs: an entity headquartered, or whose ultimate parent is, in Tier 3 is Tier 3 anywhere.</summary>
     public int EffectiveHeadquartersTier => Math.Max(HeadquartersTier, ParentHeadquartersTier);
 
+    /// <summary>Its name, ultimate parent's name, known owners and whether it is a government agency.</summary>
+    public ConsigneeIdentity Identity { get; init; } = ConsigneeIdentity.None;
+
     /// <summary>The country that makes the consignee Tier 3 (its own headquarters first), or "".</summary>
     public string Tier3HeadquartersCountry => HeadquartersTier == 3 ? HeadquartersCountry
         : ParentHeadquartersTier == 3 ? ParentHeadquartersCountry : "";
 }
+
+/// <summary>Who the consignee is, beyond its id: what approved-consignee lists and the affiliates rule match on.</summary>
+/// <param name="Name">Legal name, or "".</param>
+/// <param name="ParentName">Ultimate parent's legal name, or "".</param>
+/// <param name="Government">A government agency of the destination country.</param>
+/// <param name="Owners">Owners the exporter knows of.</param>
+public sealed record ConsigneeIdentity(string Name, string ParentName, bool Government, IReadOnlyList<ConsigneeOwner> Owners)
+{
+    /// <summary>Nothing known beyond the id.</summary>
+    public static ConsigneeIdentity None { get; } = new("", "", false, []);
+}
+
+/// <summary>A known owner of the consignee (direct plus indirect share).</summary>
+/// <param name="Name">The owner's name.</param>
+/// <param name="SharePercent">0-100; null when not known.</param>
+/// <param name="ListedOn">The restricted-party list it is on ("entity-list", "military-end-user", "sdn"), or "" for none.</param>
+public sealed record ConsigneeOwner(string Name, decimal? SharePercent, string ListedOn);
 
 /// <summary>The kind of a Validated End User.</summary>
 public enum VeuKind
@@ -84,6 +104,12 @@ public sealed record DecisionContext(
 {
     /// <summary>The destination is Tier 3 (D:5 or Macau).</summary>
     public bool DestinationIsTier3 => DestinationTier == 3;
+
+    /// <summary>Consignees needing no licence because of who they are (the UAE's approved entities).</summary>
+    public ApprovedConsigneeList ApprovedConsignees { get; init; } = ApprovedConsigneeList.Empty;
+
+    /// <summary>The affiliates (50 %) rule, when the rules directory has it.</summary>
+    public AffiliatesRuleData? Affiliates { get; init; }
 
     /// <summary>The consignee is headquartered, or its ultimate parent is, in Tier 3.</summary>
     public bool ConsigneeIsTier3Headquartered => Consignee.EffectiveHeadquartersTier == 3;

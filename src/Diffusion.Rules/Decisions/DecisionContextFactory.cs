@@ -6,12 +6,14 @@ namespace Diffusion.Rules.Decisions;
 /// <param name="ConsigneeId">The ultimate consignee's id.</param>
 /// <param name="HeadquartersCountry">The consignee's headquarters, or "".</param>
 /// <param name="ParentHeadquartersCountry">Its ultimate parent's headquarters, or "".</param>
+/// <param name="Identity">The consignee's name, parent, owners and whether it is a government agency; none when not given.</param>
 public sealed record OrderParties(
     string DestinationCountry,
     string OriginCountry,
     string ConsigneeId,
     string HeadquartersCountry = "",
-    string ParentHeadquartersCountry = "");
+    string ParentHeadquartersCountry = "",
+    ConsigneeIdentity? Identity = null);
 
 /// <summary>
 /// Builds the decision context of an order under a rule set. In sets with the AI Diffusion framework, countries take
@@ -66,13 +68,20 @@ public static class DecisionContextFactory
                 parties.HeadquartersCountry,
                 TierOf(parties.HeadquartersCountry, explain: false),
                 parties.ParentHeadquartersCountry,
-                TierOf(parties.ParentHeadquartersCountry, explain: false)),
+                TierOf(parties.ParentHeadquartersCountry, explain: false))
+            {
+                Identity = parties.Identity ?? ConsigneeIdentity.None,
+            },
             veu,
             items,
             AllocationState.Unknown,
             ruleSet.Get<DecisionRules>(),
             new Cited<bool> { Value = framework, Citation = manifest.Citation, Confidence = manifest.Effective.Confidence },
             licenceGroup,
-            reasons);
+            reasons)
+        {
+            ApprovedConsignees = ruleSet.Shared.ApprovedConsignees,
+            Affiliates = ruleSet.Shared.Affiliates,
+        };
     }
 }

@@ -13,7 +13,7 @@ public sealed class DecisionEvaluator(IReadOnlyList<IDecisionRule> rules)
     /// When several authorisations cover one line, the first in this list is used: those that draw nothing first,
     /// then VEU, then LPP (which uses up the consignee's annual cap).
     /// </summary>
-    private static readonly string[] AuthorizationPreference = ["AIA", "NAC", "ACA", "HBM", "VEU", "LPP"];
+    private static readonly string[] AuthorizationPreference = ["APPROVED", "AIA", "NAC", "ACA", "HBM", "VEU", "LPP"];
 
     /// <summary>Every decision rule, in the order their reasons read best.</summary>
     public static IReadOnlyList<IDecisionRule> AllRules { get; } =
@@ -24,6 +24,7 @@ public sealed class DecisionEvaluator(IReadOnlyList<IDecisionRule> rules)
         new ChinaMacauCaseByCaseRule(),
         new FrameworkWorldwideLicenceRule(),
         new LicenceDestinationRule(),
+        new ApprovedConsigneeRule(),
         new ArtificialIntelligenceAuthorizationRule(),
         new NotForDatacenterRule(),
         new HighBandwidthMemoryRule(),
@@ -31,6 +32,7 @@ public sealed class DecisionEvaluator(IReadOnlyList<IDecisionRule> rules)
         new LowProcessingPerformanceRule(),
         new CountryAllocationExhaustedRule(),
         new ModelWeightsRule(),
+        new AffiliatesRule(),
     ];
 
     /// <summary>An evaluator over every rule.</summary>
@@ -69,7 +71,7 @@ public sealed class DecisionEvaluator(IReadOnlyList<IDecisionRule> rules)
         var policy = outcome >= Outcome.LicenseRequired
             ? string.Join("; ", items.Where(i => i.Outcome == outcome && i.ReviewPolicy.Length > 0).Select(i => i.ReviewPolicy).Distinct())
             : "";
-        var draws = outcome == Outcome.PresumptionOfDenial ? [] : Draws(context, items);
+        var draws = outcome is Outcome.PresumptionOfDenial or Outcome.HeldForReview ? [] : Draws(context, items);
         var totalTpp = context.Items
             .Where(i => i.Kind is ItemKind.Chip or ItemKind.Assembly)
             .Sum(i => i.TppEach * i.Quantity);
@@ -81,7 +83,9 @@ public sealed class DecisionEvaluator(IReadOnlyList<IDecisionRule> rules)
             draws,
             totalTpp,
             context.Items.Sum(i => i.H100EquivalentsEach * i.Quantity),
-            findings.Reasons);
+            findings.Reasons,
+            outcome == Outcome.HeldForReview ? findings.Questions : [],
+            string.Join("; ", items.Where(i => i.NoLicenseBasis.Length > 0).Select(i => i.NoLicenseBasis).Distinct()));
     }
 
     private static ItemDecision DecideItem(ClassifiedItem item, DecisionFindings findings)
@@ -100,7 +104,14 @@ public sealed class DecisionEvaluator(IReadOnlyList<IDecisionRule> rules)
         var authorization = findings.AuthorizationsFor(item.Index).OrderBy(a => Preference(a.Exception)).FirstOrDefault();
         if (authorization is not null)
         {
-            return new ItemDecision(item, Outcome.LicenseException, authorization.Exception, "", authorization.Draw);
+            // What an exception or basis cannot lift (an Entity List affiliate, a hold) still decides the line.
+            requirements = [.. requirements.Where(r => !r.ExceptionsLift)];
+            if (requirements.Count == 0)
+            {
+                return authorization.NoLicenseBasis is { } basis
+                    ? new ItemDecision(item, Outcome.NoLicenseRequired, "", "", DrawMechanism.None, basis)
+                    : new ItemDecision(item, Outcome.LicenseException, authorization.Exception, "", authorization.Draw);
+            }
         }
 
         var strictest = requirements.MaxBy(r => r.Outcome)!;

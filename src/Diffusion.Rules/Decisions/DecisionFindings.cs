@@ -5,12 +5,14 @@ namespace Diffusion.Rules.Decisions;
 /// <param name="Outcome">LicenseRequired or PresumptionOfDenial.</param>
 /// <param name="ReviewPolicy">How an application is reviewed.</param>
 /// <param name="Draw">The allocation a licensed export draws.</param>
-public sealed record Requirement(string Source, Outcome Outcome, string ReviewPolicy, DrawMechanism Draw);
+/// <param name="ExceptionsLift">Whether a licence exception or approved-consignee basis lifts it (not for Entity List affiliates or a hold).</param>
+public sealed record Requirement(string Source, Outcome Outcome, string ReviewPolicy, DrawMechanism Draw, bool ExceptionsLift = true);
 
 /// <summary>An authorisation (licence exception or VEU) one rule found available for one item.</summary>
 /// <param name="Exception">"AIA", "NAC", "ACA", "HBM", "VEU" or "LPP".</param>
 /// <param name="Draw">The allocation the export under it draws.</param>
-public sealed record Authorization(string Exception, DrawMechanism Draw);
+/// <param name="NoLicenseBasis">When not a licence exception but "no licence required" because of who the consignee is (e.g. a UAE approved entity): that basis; else null.</param>
+public sealed record Authorization(string Exception, DrawMechanism Draw, string? NoLicenseBasis = null);
 
 /// <summary>A change of the review policy of requirements from one source (e.g. the 2026 China/Macau band).</summary>
 /// <param name="Source">The requirement source whose policy changes.</param>
@@ -25,12 +27,23 @@ public sealed class DecisionFindings
     private readonly Dictionary<int, List<Requirement>> requirements = [];
     private readonly Dictionary<int, List<Authorization>> authorizations = [];
     private readonly Dictionary<int, List<PolicyChange>> policyChanges = [];
+    private readonly List<Reason> questions = [];
 
     /// <summary>Every reason, in the order the rules found them.</summary>
     public IReadOnlyList<Reason> Reasons => reasons;
 
+    /// <summary>The questions an order held for review must resolve.</summary>
+    public IReadOnlyList<Reason> Questions => questions;
+
     /// <summary>Records a finding.</summary>
     public void Add(Reason reason) => reasons.Add(reason);
+
+    /// <summary>Records a question to resolve before the order can be decided (also a reason).</summary>
+    public void Ask(Reason question)
+    {
+        questions.Add(question);
+        reasons.Add(question);
+    }
 
     /// <summary>Records a licence requirement for an item, with the reason.</summary>
     public void Require(ClassifiedItem item, Requirement requirement, Reason reason)

@@ -12,8 +12,14 @@ public enum Outcome
     /// <summary>A licence is required; the review policy says how an application is reviewed.</summary>
     LicenseRequired = 3,
 
+    /// <summary>
+    /// Not decided until questions are resolved (a listed owner of unknown share, Red Flag 29): neither approved nor
+    /// denied. An exception or approved-consignee basis does not lift it.
+    /// </summary>
+    HeldForReview = 4,
+
     /// <summary>A licence is required and applications are reviewed under a presumption of denial.</summary>
-    PresumptionOfDenial = 4,
+    PresumptionOfDenial = 5,
 }
 
 /// <summary>Which allocation an authorised export draws down.</summary>

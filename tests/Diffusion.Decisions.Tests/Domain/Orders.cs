@@ -36,11 +36,12 @@ internal static class Orders
         string asOf = "2025-03-01",
         string origin = "US",
         VeuFinding? veu = null,
-        AllocationState? allocations = null) =>
+        AllocationState? allocations = null,
+        ConsigneeIdentity? identity = null) =>
         DecisionContextFactory.Create(
             RuleSet(ruleSet),
             DateOnly.Parse(asOf, System.Globalization.CultureInfo.InvariantCulture),
-            new OrderParties(destination, origin, "acme", headquarters, parent),
+            new OrderParties(destination, origin, "acme", headquarters, parent, identity),
             veu,
             items) with { Allocations = allocations ?? AllocationState.Unknown };
 

@@ -109,4 +109,107 @@ public sealed class RuleDataScenarioTests(DiffusionStack stack)
         Assert.Equal(StatusCode.InvalidArgument, e.StatusCode);
         Assert.StartsWith(message, e.Status.Detail, StringComparison.Ordinal);
     }
+
+    private DecideRequest UaeOrder(string name, Timestamp asOf, string consigneeName, string parentName = "", string parentHq = "", bool government = false)
+    {
+        var order = Order(name, "AE", asOf);
+        order.Consignee.Name = consigneeName;
+        order.Consignee.ParentName = parentName;
+        order.Consignee.ParentHeadquartersCountry = parentHq;
+        order.Consignee.Government = government;
+        order.RuleSet = "acr-2026";
+        return order;
+    }
+
+    // 91 FR 43034: the UAE moves to A:5 on 2026-07-10; its Government and approved entities need no licence, G42 and
+    // Core42 until 2027-04-06, UAE subsidiaries of listed US companies by their parent; everyone else still does.
+    [Theory]
+    [InlineData("uae-g42-before", 2026, 7, 9, "G42", "", "", false, DecisionOutcome.LicenseRequired)]
+    [InlineData("uae-g42-after", 2026, 7, 10, "G42", "", "", false, DecisionOutcome.NoLicenseRequired)]
+    [InlineData("uae-g42-lapsed", 2027, 4, 6, "G42", "", "", false, DecisionOutcome.LicenseRequired)]
+    [InlineData("uae-gov-before", 2026, 7, 9, "Ministry of Interior", "", "", true, DecisionOutcome.LicenseRequired)]
+    [InlineData("uae-gov-after", 2026, 7, 10, "Ministry of Interior", "", "", true, DecisionOutcome.NoLicenseRequired)]
+    [InlineData("uae-other-after", 2026, 7, 10, "Gulf Compute LLC", "", "", false, DecisionOutcome.LicenseRequired)]
+    [InlineData("uae-sub-after", 2026, 7, 10, "Oracle Emirates FZ-LLC", "Oracle Corporation", "US", false, DecisionOutcome.NoLicenseRequired)]
+    public async Task Uae_ApprovedConsigneesOnEitherSideOfTheDates(string name, int year, int month, int day, string consignee, string parent, string parentHq, bool government, DecisionOutcome outcome)
+    {
+        var decision = await stack.Client.DecideAsync(UaeOrder(name, Day(year, month, day), consignee, parent, parentHq, government));
+
+        Assert.Equal(outcome, decision.Outcome);
+        Assert.Equal(outcome == DecisionOutcome.NoLicenseRequired, decision.NoLicenseBasis.Contains("91 FR 43034", StringComparison.Ordinal));
+        Assert.Equal(outcome == DecisionOutcome.NoLicenseRequired, decision.Items[0].NoLicenseBasis.Length > 0);
+    }
+
+    private DecideRequest OwnedOrder(string name, Timestamp asOf, double? share)
+    {
+        var order = Order(name, "DE", asOf);
+        order.RuleSet = asOf.ToDateTimeOffset().Year == 2025 ? "aid-2025" : "aid-2026";
+        var owner = new Owner { Name = "Listed Parent Co", ListedOn = "entity-list" };
+        if (share is { } s)
+        {
+            owner.SharePercent = s;
+        }
+
+        order.Consignee.Owners.Add(owner);
+        return order;
+    }
+
+    // 90 FR 47201 (in force 2025-09-29), stayed 2025-11-10 to 2026-11-09 (90 FR 50857), in force again after (default setting).
+    [Fact]
+    public async Task Affiliates_OfAnEntityListParty_DuringTheStayAndAfterIt()
+    {
+        var during = await stack.Client.DecideAsync(OwnedOrder("aff-stay", Day(2026, 11, 9), 60));
+        var after = await stack.Client.DecideAsync(OwnedOrder("aff-after", Day(2026, 11, 10), 60));
+
+        Assert.Equal(DecisionOutcome.LicenseException, during.Outcome);
+        Assert.Equal("AIA", during.LicenseException);
+        Assert.Contains(during.Reasons, r => r.Code == "AFFILIATES.NOT_IN_FORCE" && r.Citation.Contains("90 FR 50857", StringComparison.Ordinal));
+        Assert.Equal(DecisionOutcome.LicenseRequired, after.Outcome);
+        Assert.Empty(after.LicenseException);
+        Assert.Contains(after.Reasons, r => r.Code == "AFFILIATES.OWNED" && r.Citation.Contains("Rules:AffiliatesRuleAfterStay=in-force", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Affiliates_ListedOwnerOfUnknownShare_HeldForReviewWithTheQuestion()
+    {
+        var held = await stack.Client.DecideAsync(OwnedOrder("aff-unknown", Day(2026, 11, 10), null));
+
+        Assert.Equal(DecisionOutcome.HeldForReview, held.Outcome);
+        Assert.Equal(DecisionOutcome.HeldForReview, held.Items[0].Outcome);
+        var question = Assert.Single(held.Questions);
+        Assert.Equal("AFFILIATES.UNKNOWN_SHARE", question.Code);
+        Assert.Contains("Listed Parent Co", question.Message, StringComparison.Ordinal);
+        Assert.Empty(held.Draws);
+    }
+
+    [Theory]
+    [InlineData("name", "consignee.name")]
+    [InlineData("owner-share", "consignee.owners[0].share_percent")]
+    [InlineData("owner-list", "consignee.owners[0].listed_on")]
+    [InlineData("owner-name", "consignee.owners[0].name")]
+    public async Task ConsigneeIdentity_BadInput_InvalidArgumentNamingTheField(string what, string field)
+    {
+        var order = Order("bad-" + what, "AE", Day(2026, 7, 10));
+        switch (what)
+        {
+            case "name":
+                order.Consignee.Name = "G42\0" + new string('x', 2000);
+                break;
+            case "owner-share":
+                order.Consignee.Owners.Add(new Owner { Name = "X", SharePercent = 150, ListedOn = "entity-list" });
+                break;
+            case "owner-list":
+                order.Consignee.Owners.Add(new Owner { Name = "X", SharePercent = 10, ListedOn = "some list" });
+                break;
+            default:
+                order.Consignee.Owners.Add(new Owner { Name = "bad\u0007", ListedOn = "" });
+                break;
+        }
+
+        var e = await Assert.ThrowsAsync<RpcException>(() => stack.Client.DecideAsync(order).ResponseAsync);
+
+        Assert.Equal(StatusCode.InvalidArgument, e.StatusCode);
+        Assert.StartsWith(field + ":", e.Status.Detail, StringComparison.Ordinal);
+        Assert.True(e.Status.Detail.Length < 300);
+    }
 }

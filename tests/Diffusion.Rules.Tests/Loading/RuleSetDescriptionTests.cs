@@ -64,4 +64,24 @@ public sealed class RuleSetDescriptionTests
         Assert.All(d5.Members, m => Assert.False(string.IsNullOrWhiteSpace(m.Citation)));
         Assert.Contains(d5.Members, m => m.Country == "CN");
     }
+
+    [Theory]
+    [InlineData("2026-07-09", "stayed", false)]
+    [InlineData("2026-11-10", "in-force", true)]
+    [InlineData("2027-04-06", "in-force", false)]
+    public void Describe_AffiliatesStatusAndApprovedConsigneesOnTheDay(string day, string affiliates, bool g42)
+    {
+        var description = RuleSetDescription.Of(TestRules.Registry, TestRules.Registry.Get("acr-2026"), Day(day), named: true);
+
+        Assert.Equal(affiliates, Assert.Single(description.Statuses, f => f.Name == "affiliates rule").Value);
+        Assert.Equal(g42, description.Statuses.Any(f => f.Name == "approved consignee" && f.Value.StartsWith("G42", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public void Load_AffiliatesSettingNotAStatus_StopsNamingTheSetting()
+    {
+        var e = Assert.Throws<RuleLoadException>(() => TestRules.Load(new RuleOptions { AffiliatesRuleAfterStay = "extended?" }));
+
+        Assert.Contains("Rules:AffiliatesRuleAfterStay", e.Message, StringComparison.Ordinal);
+    }
 }

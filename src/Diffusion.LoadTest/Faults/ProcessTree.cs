@@ -52,7 +52,8 @@ internal static class ProcessTree
                 processes.Add(new ProcessInfo(
                     pid,
                     int.Parse(fields[1], CultureInfo.InvariantCulture),
-                    arguments.Length > 0 ? Path.GetFileName(arguments[0]) : "",
+                    // redis-server rewrites its title into one string ("/usr/bin/redis-server 127.0.0.1:6379").
+                    arguments.Length > 0 ? Path.GetFileName(arguments[0].Split(' ')[0]) : "",
                     string.Join(' ', arguments)));
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)

@@ -6,6 +6,7 @@ using Diffusion.Rules;
 using Diffusion.Rules.EndUsers;
 using Diffusion.Rules.EndUsers.Deployment;
 using Diffusion.Rules.EndUsers.Registration;
+using Diffusion.ServiceDefaults;
 
 namespace Diffusion.EndUsers.Deployments;
 
@@ -60,7 +61,13 @@ internal sealed partial class DeploymentCoordinator(
     }
 
     /// <summary>Records a deployment if it keeps the VEU within its limits (idempotent on the deployment id).</summary>
-    public async Task<DeploymentResult> RecordAsync(
+    /// <remarks>
+    /// Reserve at Quota, record, commit at Quota: a caller's deadline passing between them (its cancellation also
+    /// reaches the Quota calls through call-context propagation) could record a deployment whose reservation was then
+    /// released, so Quota counted less than EndUsers recorded. The work therefore runs <see cref="Detached"/>: it
+    /// completes or fails as a whole; the caller may stop waiting.
+    /// </remarks>
+    public Task<DeploymentResult> RecordAsync(
         string deploymentId,
         string veuId,
         string country,
@@ -68,8 +75,14 @@ internal sealed partial class DeploymentCoordinator(
         DateTimeOffset? asOf,
         string? ruleSetId,
         string? externalReservationId,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken) =>
+        Detached.RunAsync(
+            () => RecordCoreAsync(deploymentId, veuId, country, tpp, asOf, ruleSetId, externalReservationId), cancellationToken);
+
+    private async Task<DeploymentResult> RecordCoreAsync(
+        string deploymentId, string veuId, string country, long tpp, DateTimeOffset? asOf, string? ruleSetId, string? externalReservationId)
     {
+        var cancellationToken = CancellationToken.None;
         var at = asOf ?? time.GetUtcNow();
         var ruleSet = Resolve(ruleSetId, at, out var rules);
         var veu = await store.GetAsync(veuId, cancellationToken) ?? throw new KeyNotFoundException($"VEU {veuId} is not registered");

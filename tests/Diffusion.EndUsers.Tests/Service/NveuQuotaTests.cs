@@ -85,6 +85,56 @@ public sealed class NveuQuotaTests(PostgresFixture postgres, RedisFixture redis)
         Assert.Equal((100L, 0L), (unchanged.Committed, unchanged.Pending));
     }
 
+    /// <summary>
+    /// 400 NVEU deployments, eight at a time, whose callers give up after 1-20 ms (over gRPC, so the deadline also
+    /// reaches the Quota calls EndUsers makes): once the work they left has settled, Quota has committed exactly what
+    /// EndUsers recorded and holds nothing pending.
+    /// </summary>
+    [Fact]
+    public async Task RecordDeployment_CallersWithDeadlinesOf1To20Ms_EndUsersAndQuotaAgree()
+    {
+        await RegisterNveu("nveu-t");
+        Assert.True((await Record("t-warm", "nveu-t", 10)).Recorded); // every path warm (JIT, connections), so 1-20 ms can reach each step
+        var random = new Random(16);
+        var deadlines = Enumerable.Range(0, 400).Select(_ => TimeSpan.FromMilliseconds(random.Next(1, 21))).ToList();
+        var otherAnswers = new System.Collections.Concurrent.ConcurrentBag<string>();
+
+        await Parallel.ForEachAsync(Enumerable.Range(0, deadlines.Count), new ParallelOptions { MaxDegreeOfParallelism = 8 }, async (i, ct) =>
+        {
+            try
+            {
+                await Client.RecordDeploymentAsync(new RecordDeploymentRequest
+                {
+                    DeploymentId = $"t-{i}", VeuId = "nveu-t", Country = "AE", Tpp = 10, AsOf = AsOf, RuleSet = "aid-2025",
+                }, deadline: DateTime.UtcNow + deadlines[i], cancellationToken: ct);
+            }
+            catch (RpcException e) when (e.StatusCode is StatusCode.DeadlineExceeded or StatusCode.Cancelled)
+            {
+                // The caller stopped waiting; the deployment may or may not be recorded.
+            }
+            catch (RpcException e)
+            {
+                otherAnswers.Add($"{e.StatusCode} {e.Status.Detail}");
+            }
+        });
+
+        var until = DateTime.UtcNow.AddSeconds(30);
+        (long Committed, long Pending, long Deployed) state;
+        do
+        {
+            await Task.Delay(200);
+            var balance = await Balance("nveu-t");
+            var installed = await Client.GetInstalledBaseAsync(new GetInstalledBaseRequest { VeuId = "nveu-t" });
+            state = (balance.Committed, balance.Pending, installed.Countries.Sum(c => c.DeployedTpp));
+        }
+        while ((state.Pending != 0 || state.Committed != state.Deployed) && DateTime.UtcNow < until);
+
+        Assert.True(state.Pending == 0 && state.Committed == state.Deployed,
+            $"Quota committed {state.Committed} TPP and holds {state.Pending} pending; EndUsers recorded {state.Deployed}");
+        // Quota is up: its calls run on EndUsers' own deadline, so the caller's can only make the caller stop waiting.
+        Assert.Empty(otherAnswers);
+    }
+
     [Fact]
     public async Task QuotaDown_IsUnavailable_AndNothingIsRecorded()
     {

@@ -11,9 +11,12 @@ namespace Diffusion.AppHost.Tests.Fuzz;
 /// </summary>
 public sealed class FuzzRun
 {
+    private readonly IMessageSink sink;
+
     public FuzzRun(IMessageSink sink)
     {
         ArgumentNullException.ThrowIfNull(sink);
+        this.sink = sink;
         Seed = Setting("DIFFUSION_FUZZ_SEED", Random.Shared.Next());
         Requests = Setting("DIFFUSION_FUZZ_REQUESTS", 300);
         Parallelism = Setting("DIFFUSION_FUZZ_PARALLELISM", 8);
@@ -25,6 +28,9 @@ public sealed class FuzzRun
     public int Requests { get; }
 
     public int Parallelism { get; }
+
+    /// <summary>Shows <paramref name="line"/> in the console output, as the seed is.</summary>
+    public void Report(string line) => sink.OnMessage(new DiagnosticMessage("fuzz: " + line));
 
     private static int Setting(string name, int fallback) =>
         int.TryParse(Environment.GetEnvironmentVariable(name), NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) ? value : fallback;

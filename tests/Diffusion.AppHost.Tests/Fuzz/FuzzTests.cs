@@ -46,6 +46,7 @@ public sealed class FuzzTests(AppFixture fixture, FuzzRun settings, ITestOutputH
 
         var methods = await UnaryMethods.DiscoverAsync(channels.ToDictionary(c => c.Key, c => c.Value[0]), timeout.Token);
         Assert.Equal(Resources.Select(r => r.Resource).Order(), methods.Select(m => m.Resource).Distinct().Order());
+        settings.Report($"{methods.Count} unary methods of {methods.Select(m => m.Descriptor.Service.FullName).Distinct().Count()} services");
         output.WriteLine($"{methods.Count} unary methods: {string.Join(", ", methods.Select(m => m.FullName))}");
 
         var chips = await new ClassificationService.ClassificationServiceClient(channels["classification"][0])
@@ -65,7 +66,7 @@ public sealed class FuzzTests(AppFixture fixture, FuzzRun settings, ITestOutputH
                 failures.Add($"case {i}: {request.Method.FullName} with {request.Description}: {problem}: {HostileValues.Describe(status.Detail)}");
             }
         });
-        output.WriteLine("answers: " + string.Join(", ", answers.OrderBy(a => a.Key, StringComparer.Ordinal).Select(a => $"{a.Key} {a.Value}")));
+        settings.Report($"seed {seed}: answers " + string.Join(", ", answers.OrderBy(a => a.Key, StringComparer.Ordinal).Select(a => $"{a.Key} {a.Value}")));
 
         Assert.True(failures.IsEmpty, $"seed {seed}: {failures.Count} of {requests} answers broke the contract:\n" + string.Join("\n", failures.Order().Take(40)));
         Assert.Empty(await DiscrepanciesAsync(quota, timeout.Token));

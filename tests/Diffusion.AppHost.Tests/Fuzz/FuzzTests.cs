@@ -63,7 +63,7 @@ public sealed class FuzzTests(AppFixture fixture, FuzzRun settings, ITestOutputH
             answers.AddOrUpdate($"{status.StatusCode}", 1, (_, n) => n + 1);
             if (Verdict.Problem(request, status) is { } problem)
             {
-                failures.Add($"case {i}: {request.Method.FullName} with {request.Description}: {problem}: {HostileValues.Describe(status.Detail)}");
+                failures.Add($"case {i}: {request.Method.FullName} with {request.Description}: {problem}: {HostileValues.Describe(status.Detail, 200)}");
             }
         });
         settings.Report($"seed {seed}: answers " + string.Join(", ", answers.OrderBy(a => a.Key, StringComparer.Ordinal).Select(a => $"{a.Key} {a.Value}")));

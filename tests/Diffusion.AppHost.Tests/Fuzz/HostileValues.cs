@@ -113,8 +113,8 @@ internal static class HostileValues
     });
 
     /// <summary>A short, escaped view of a value for a report line.</summary>
-    public static string Describe(string text) =>
-        "'" + string.Concat(text.Take(24).Select(c => c is >= ' ' and <= '~' ? c.ToString() : $"\\u{(int)c:X4}")) + (text.Length > 24 ? "...'" : "'");
+    public static string Describe(string text, int shown = 24) =>
+        "'" + string.Concat(text.Take(shown).Select(c => c is >= ' ' and <= '~' ? c.ToString() : $"\\u{(int)c:X4}")) + (text.Length > shown ? "...'" : "'");
 
     private static T Pick<T>(Random random, IReadOnlyList<T> values) => values[random.Next(values.Count)];
 }

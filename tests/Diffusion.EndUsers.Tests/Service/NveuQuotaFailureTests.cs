@@ -49,7 +49,7 @@ public sealed class NveuQuotaFailureTests
             app => app.MapGrpcService<QuotaAnswering>());
 
     private static Task<NveuReservation> Reserve(GrpcTestServer server) =>
-        new NveuQuota(new QuotaService.QuotaServiceClient(server.Channel), Options.Create(new EndUsersOptions()), TimeProvider.System)
+        new NveuQuota(new QuotaService.QuotaServiceClient(server.Channel), Options.Create(new EndUsersOptions { QuotaDeadline = TimeSpan.FromSeconds(30) }), TimeProvider.System)
             .ReserveAsync("r-1", "nveu-1", "AE", 10, "aid-2025", CancellationToken.None);
 
     private sealed class QuotaAnswering(StatusCode code) : QuotaService.QuotaServiceBase

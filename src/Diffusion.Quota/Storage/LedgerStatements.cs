@@ -94,6 +94,15 @@ internal static class LedgerStatements
     /// <summary>How many reservations are pending.</summary>
     public static readonly string PendingCount = $"SELECT count(*) FROM reservations WHERE state = {Pending}";
 
-    /// <summary>Every pending reservation with its draws (a rebuild loads them into Redis).</summary>
-    public static readonly string SelectPending = $"{SelectReservations} WHERE r.state = {Pending}";
+    /// <summary>
+    /// Every pending reservation with its draws (a rebuild loads them into Redis): one join and aggregate over all
+    /// pending rows rather than <see cref="SelectReservations"/>' two index probes per row.
+    /// </summary>
+    public static readonly string SelectPending = $"""
+        SELECT r.reservation_id, r.token, r.state, r.outcome, r.fingerprint, r.expires_at, r.epoch, r.created_at,
+               array_agg(d.bucket_id ORDER BY d.ordinal), array_agg(d.tpp ORDER BY d.ordinal)
+        FROM reservations r JOIN reservation_draws d USING (reservation_id)
+        WHERE r.state = {Pending}
+        GROUP BY r.reservation_id
+        """;
 }

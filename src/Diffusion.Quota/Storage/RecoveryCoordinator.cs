@@ -44,6 +44,9 @@ internal sealed partial class RecoveryCoordinator(
     IOptions<QuotaOptions> options,
     ILogger<RecoveryCoordinator> logger)
 {
+    /// <summary>Pending reservations loaded into Redis per script call during a rebuild.</summary>
+    private const int PendingPerCall = 500;
+
     private readonly Lock gate = new();
     private Task<long>? verifying;
     private long readyEpoch = -1;
@@ -203,6 +206,7 @@ internal sealed partial class RecoveryCoordinator(
             }
         }
 
+        var capsMs = watch.ElapsedMilliseconds;
         // Totals: committed and pending per bucket.
         foreach (var (bucket, (committed, pendingTpp)) in await new Ledger(dataSource).TotalsAsync(connection, transaction, cancellationToken))
         {
@@ -211,37 +215,41 @@ internal sealed partial class RecoveryCoordinator(
             await FlushIfFullAsync(pendingBatch);
         }
 
+        var totalsMs = watch.ElapsedMilliseconds - capsMs;
+        var redisWaitMs = 0L;
         // Pending reservations: their records and the expiry index, so commit, release and expiry work on them.
         await using (var command = new NpgsqlCommand(LedgerStatements.SelectPending, connection, transaction))
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
+            // Hundreds of records per script call, a few calls in flight while the next rows are read.
+            var rows = new List<Reservation>(PendingPerCall);
             while (await reader.ReadAsync(cancellationToken))
             {
-                var row = Ledger.ReadReservation(reader);
-                var fields = new List<HashEntry>(8 + 2 * row.Draws.Count)
-                {
-                    new("s", (int)row.State),
-                    new("o", (int)row.Outcome),
-                    new("f", row.Fingerprint),
-                    new("x", row.ExpiresAt.ToUnixTimeMilliseconds()),
-                    new("t", row.Token.ToString("N")),
-                    new("e", epoch),
-                    new("n", row.Draws.Count),
-                };
-                for (var i = 0; i < row.Draws.Count; i++)
-                {
-                    fields.Add(new HashEntry("b" + (i + 1).ToString(CultureInfo.InvariantCulture), row.Draws[i].BucketId));
-                    fields.Add(new HashEntry("t" + (i + 1).ToString(CultureInfo.InvariantCulture), row.Draws[i].Tpp));
-                }
-
-                pendingBatch.Add(db.HashSetAsync(keys.Reservation(row.Id), [.. fields]));
-                pendingBatch.Add(db.SortedSetAddAsync(keys.Expiry, row.Id, row.ExpiresAt.ToUnixTimeMilliseconds()));
+                rows.Add(Ledger.ReadReservation(reader));
                 pending++;
-                await FlushIfFullAsync(pendingBatch);
+                if (rows.Count == PendingPerCall)
+                {
+                    pendingBatch.Add(redis.LoadPendingAsync(epoch, rows));
+                    rows = new List<Reservation>(PendingPerCall);
+                    if (pendingBatch.Count >= 8)
+                    {
+                        var waitStart = watch.ElapsedMilliseconds;
+                        await Task.WhenAll(pendingBatch);
+                        redisWaitMs += watch.ElapsedMilliseconds - waitStart;
+                        pendingBatch.Clear();
+                    }
+                }
+            }
+
+            if (rows.Count > 0)
+            {
+                pendingBatch.Add(redis.LoadPendingAsync(epoch, rows));
             }
         }
 
+        var lastWait = watch.ElapsedMilliseconds;
         await Task.WhenAll(pendingBatch);
+        redisWaitMs += watch.ElapsedMilliseconds - lastWait;
         await using (var command = new NpgsqlCommand("UPDATE fence SET epoch = $1, rebuilt_at = $2 WHERE id = 1", connection, transaction))
         {
             command.Parameters.Add(new NpgsqlParameter { Value = epoch });
@@ -259,7 +267,7 @@ internal sealed partial class RecoveryCoordinator(
         }
 
         Interlocked.Increment(ref rebuildCount);
-        Log.Rebuilt(logger, epoch, pending, watch.ElapsedMilliseconds);
+        Log.Rebuilt(logger, epoch, pending, watch.ElapsedMilliseconds, capsMs, totalsMs, redisWaitMs);
         return epoch;
     }
 
@@ -285,8 +293,8 @@ internal sealed partial class RecoveryCoordinator(
 
     private static partial class Log
     {
-        [LoggerMessage(1, LogLevel.Information, "Redis rebuilt from the ledger at epoch {Epoch}: {Pending} pending reservations in {ElapsedMs} ms")]
-        public static partial void Rebuilt(ILogger logger, long epoch, int pending, long elapsedMs);
+        [LoggerMessage(1, LogLevel.Information, "Redis rebuilt from the ledger at epoch {Epoch}: {Pending} pending reservations in {ElapsedMs} ms (clear and caps {CapsMs} ms, totals {TotalsMs} ms, the rest pending records, of which {RedisWaitMs} ms waiting for Redis)")]
+        public static partial void Rebuilt(ILogger logger, long epoch, int pending, long elapsedMs, long capsMs, long totalsMs, long redisWaitMs);
 
         [LoggerMessage(2, LogLevel.Warning, "Redis restarted during the rebuild to epoch {Epoch}; rebuilding again")]
         public static partial void RebuildLost(ILogger logger, long epoch);

@@ -178,6 +178,33 @@ internal sealed class RedisQuotaStore(IConnectionMultiplexer multiplexer, RedisK
         return Triples(reply, 1, bucketIds.Count);
     }
 
+    /// <summary>Loads pending reservations' records and expiry entries at <paramref name="epoch"/> in one script call (rebuild).</summary>
+    public Task LoadPendingAsync(long epoch, IReadOnlyList<Reservation> rows)
+    {
+        var redisKeys = new RedisKey[1 + rows.Count];
+        redisKeys[0] = keys.Expiry;
+        var args = new List<RedisValue>(1 + rows.Count * 9) { epoch };
+        for (var i = 0; i < rows.Count; i++)
+        {
+            var row = rows[i];
+            redisKeys[1 + i] = keys.Reservation(row.Id);
+            args.Add(row.Id);
+            args.Add((int)row.State);
+            args.Add((int)row.Outcome);
+            args.Add(row.Fingerprint);
+            args.Add(row.ExpiresAt.ToUnixTimeMilliseconds());
+            args.Add(row.Token.ToString("N"));
+            args.Add(row.Draws.Count);
+            foreach (var draw in row.Draws)
+            {
+                args.Add(draw.BucketId);
+                args.Add(draw.Tpp);
+            }
+        }
+
+        return Db.ScriptEvaluateAsync(RedisScripts.LoadPending, redisKeys, [.. args]);
+    }
+
     /// <summary>The epoch key's value: a number when ready, a rebuild marker, or null (empty Redis).</summary>
     public async Task<string?> ReadEpochAsync() => await Db.StringGetAsync(keys.Epoch);
 

@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 
 namespace Diffusion.Rules;
 
-/// <summary>How sure the rule data is about a value (the tags of RULES.md).</summary>
+/// <summary>How sure the rule data is about a value (the tags rules/README.md defines).</summary>
 [JsonConverter(typeof(ConfidenceJsonConverter))]
 public enum Confidence
 {

@@ -17,7 +17,7 @@ internal sealed record CheckResult(IReadOnlyList<AcknowledgedReservation> Acknow
 internal sealed record AcknowledgedReservation(string Id, IReadOnlyList<HistoryDraw> Draws, string FinalState);
 
 /// <summary>
-/// Checks DESIGN.md's quota invariants the way Jepsen does: from the recorded history of what the service acknowledged
+/// Checks the quota invariants (docs/quota-invariants.md) the way Jepsen does: from the recorded history of what the service acknowledged
 /// (not from the service's own account of itself), against the state it holds after the run.
 /// <list type="bullet">
 /// <item>No acknowledged reservation is lost: it is still PENDING or COMMITTED, unless a Release/Cancel was sent

@@ -6,7 +6,7 @@ namespace Diffusion.LoadTest.Checking;
 /// <param name="Detail">What the history and the final state say, in a sentence.</param>
 internal sealed record Violation(string Kind, string Subject, string Detail);
 
-/// <summary>The kinds of <see cref="Violation"/>, each tied to DESIGN.md's quota invariants.</summary>
+/// <summary>The kinds of <see cref="Violation"/>, each tied to a quota invariant of docs/quota-invariants.md.</summary>
 internal static class ViolationKinds
 {
     /// <summary>Invariant 2: an acknowledged reservation is missing, or not in a state its acknowledged history allows

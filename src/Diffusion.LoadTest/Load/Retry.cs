@@ -7,7 +7,7 @@ internal static class Retry
 {
     /// <summary>
     /// Not an answer from the service's logic: the call may or may not have taken effect, and retrying the same
-    /// idempotent call is how a client learns which (DESIGN.md invariant 3).
+    /// idempotent call is how a client learns which (quota invariant 3, docs/quota-invariants.md).
     /// </summary>
     public static bool IsRetryable(StatusCode status) =>
         status is StatusCode.Unavailable or StatusCode.DeadlineExceeded or StatusCode.Internal or StatusCode.Unknown

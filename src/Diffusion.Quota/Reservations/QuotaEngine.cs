@@ -35,7 +35,7 @@ public sealed record Discrepancy(string BucketId, string Field, long RedisValue,
 
 /// <summary>
 /// The quota operations. Redis decides (one Lua script per operation), the ledger records, and the order between them
-/// keeps DESIGN.md's invariants; the argument is written down on <see cref="RecoveryCoordinator"/>.
+/// keeps the quota invariants (docs/quota-invariants.md); the argument is written down on <see cref="RecoveryCoordinator"/>.
 /// </summary>
 internal sealed partial class QuotaEngine(
     RedisQuotaStore redis,

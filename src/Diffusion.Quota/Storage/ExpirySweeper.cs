@@ -7,7 +7,7 @@ using StackExchange.Redis;
 namespace Diffusion.Quota.Storage;
 
 /// <summary>
-/// Runs on every replica: returns expired reservations' TPP (DESIGN.md invariant 4), returns orphan holds, and
+/// Runs on every replica: returns expired reservations' TPP (quota invariant 4, docs/quota-invariants.md), returns orphan holds, and
 /// notices when Redis lost this replica's epoch (restart) so it is rebuilt even when no request comes.
 /// </summary>
 /// <remarks>

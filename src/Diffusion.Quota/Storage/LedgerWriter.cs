@@ -11,7 +11,7 @@ namespace Diffusion.Quota.Storage;
 /// Group commit for the hot path: Reserve inserts and Commit/Release transitions queue here, and one writer loop
 /// per replica (<see cref="QuotaOptions.LedgerWriters"/>) drains up to <see cref="QuotaOptions.LedgerBatchSize"/>
 /// of them into one transaction. A caller's task completes only after that transaction committed, so an answer
-/// built on it is durable (DESIGN.md invariant 2). Under load a batch holds as many operations as arrived during the
+/// built on it is durable (quota invariant 2, docs/quota-invariants.md). Under load a batch holds as many operations as arrived during the
 /// previous commit, so one fsync serves many reservations.
 /// </summary>
 internal sealed partial class LedgerWriter(NpgsqlDataSource dataSource, IOptions<QuotaOptions> options, ILogger<LedgerWriter> logger)

@@ -30,7 +30,7 @@ internal enum ApplyResult
 
 /// <summary>
 /// Redis as the concurrency gate: every change goes through one Lua script (<see cref="RedisScripts"/>), called with
-/// StackExchange.Redis's async API only (the sync API starves the thread pool, PLATFORM.md). Every script checks the
+/// StackExchange.Redis's async API only (the sync API starves the thread pool under load). Every script checks the
 /// fencing epoch first and does nothing when Redis is not the state the caller expects.
 /// </summary>
 internal sealed class RedisQuotaStore(IConnectionMultiplexer multiplexer, RedisKeys keys)

@@ -3,7 +3,7 @@ namespace Diffusion.Rules.Classification;
 /// <summary>
 /// The thresholds of ECCN 3A090 (15 CFR 774 Supp. 1) and the licence exceptions each result is eligible for.
 /// File: <c>rules/&lt;set&gt;/classification.json</c>. Ranges are half-open: a value at a <c>*_min</c> is in, a value at
-/// a <c>*_below</c> is out (RULES.md section 3: "TPP &gt;= 2400 and &lt; 4800").
+/// a <c>*_below</c> is out (ECCN 3A090.a.2 reads "TPP &gt;= 2400 and &lt; 4800").
 /// </summary>
 [RuleFamily("classification")]
 public sealed record ClassificationRules : IRuleFamily
@@ -29,7 +29,7 @@ public sealed record ClassificationRules : IRuleFamily
     /// <summary>3A090.c: high-bandwidth memory.</summary>
     public required HbmRules Hbm { get; init; }
 
-    /// <summary>TPP of one NVIDIA H100 (1,979 dense FP8 TFLOPS x 8 = 15,832 [C]), the unit of H100-equivalents.</summary>
+    /// <summary>TPP of one NVIDIA H100, the unit of H100-equivalents (value, derivation and confidence in the rule data).</summary>
     public required Cited<decimal> H100Tpp { get; init; }
 
     /// <summary>

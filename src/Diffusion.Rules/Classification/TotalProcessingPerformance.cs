@@ -1,7 +1,7 @@
 namespace Diffusion.Rules.Classification;
 
 /// <summary>
-/// Total processing performance (15 CFR 774 Supp. 1, 3A090 Technical Notes; RULES.md section 2): for each bit length,
+/// Total processing performance (15 CFR 774 Supp. 1, 3A090 Technical Notes): for each bit length,
 /// the sum over processing units of dense TOPS x bit length, where one unit listing several formats at the same bit
 /// length (INT8 and FP8) counts its highest rate once; the chip's TPP is the highest over bit lengths.
 /// Exact decimal arithmetic (overflow throws).

@@ -2,7 +2,7 @@ namespace Diffusion.Rules.EndUsers;
 
 /// <summary>
 /// Why installed compute left a VEU's installed base. Attrition lowers the installed base but never gives
-/// allocation back: an NVEU's allocation counts cumulative deployments (RULES.md section 5).
+/// allocation back: an NVEU's allocation counts cumulative deployments (90 FR 4544).
 /// </summary>
 public enum AttritionKind
 {

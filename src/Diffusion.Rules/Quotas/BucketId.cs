@@ -17,7 +17,7 @@ public enum BucketKind
 }
 
 /// <summary>
-/// A bucket id, parsed. Grammar (readable paths, DESIGN.md): <c>country/&lt;CC&gt;/&lt;yyyy&gt;-&lt;yyyy&gt;</c>,
+/// A bucket id, parsed. Grammar (readable paths): <c>country/&lt;CC&gt;/&lt;yyyy&gt;-&lt;yyyy&gt;</c>,
 /// <c>lpp/&lt;id&gt;/&lt;yyyy&gt;</c>, <c>nveu/&lt;id&gt;/&lt;CC&gt;</c>, where CC is an ISO 3166-1 alpha-2 code in
 /// upper case and an id is 1 to 128 of <c>A-Z a-z 0-9 . _ : -</c> starting with a letter or digit.
 /// </summary>

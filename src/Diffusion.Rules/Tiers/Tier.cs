@@ -1,6 +1,6 @@
 namespace Diffusion.Rules.Tiers;
 
-/// <summary>The AI Diffusion framework's destination tiers (90 FR 4544; RULES.md section 4).</summary>
+/// <summary>The AI Diffusion framework's destination tiers (90 FR 4544).</summary>
 public enum Tier
 {
     /// <summary>The United States and 18 allies: no allocation, License Exception AIA.</summary>

@@ -53,7 +53,7 @@ public sealed record TierRules : IRuleFamily
     }
 }
 
-/// <summary>The AI Diffusion framework's three tiers (RULES.md section 4).</summary>
+/// <summary>The AI Diffusion framework's three tiers (90 FR 4544).</summary>
 public sealed record TierDefinition
 {
     /// <summary>Tier 1: the United States and 18 others.</summary>

@@ -6,7 +6,7 @@ namespace Diffusion.Interop.Tests.Interop;
 
 /// <summary>
 /// Debian's python3-grpcio (a real gRPC stack, grpc-core underneath) and message stubs generated for it at test
-/// time by Debian's protoc, which matches Debian's python3-protobuf (PLATFORM.md: Grpc.Tools' protoc does not).
+/// time by Debian's protoc, which matches Debian's python3-protobuf (Grpc.Tools' bundled protoc generates code newer than Debian's python3-protobuf reads).
 /// </summary>
 public sealed class PythonInterop : IDisposable
 {

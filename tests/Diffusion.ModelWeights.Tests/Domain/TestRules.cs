@@ -4,7 +4,7 @@ using Diffusion.Rules.Tiers;
 
 namespace Diffusion.ModelWeights.Tests.Domain;
 
-/// <summary>The aid-2025 values of RULES.md section 6, built in code so the pure tests need no files.</summary>
+/// <summary>The aid-2025 values of rules/aid-2025/model-weights.json, built in code so the pure tests need no files.</summary>
 internal static class TestRules
 {
     public static readonly DateOnly AsOf = new(2025, 6, 1);

@@ -5,7 +5,7 @@ using Diffusion.Testing.Redis;
 
 namespace Diffusion.Quota.Tests.Storage;
 
-/// <summary>DESIGN.md's quota invariants against real Redis and PostgreSQL, through the shipped wiring.</summary>
+/// <summary>The quota invariants of docs/quota-invariants.md against real Redis and PostgreSQL, through the shipped wiring.</summary>
 [Collection(QuotaCollection.Name)]
 public sealed class ReservationInvariantTests(RedisFixture redis, PostgresFixture postgres) : QuotaTestBase(redis, postgres)
 {

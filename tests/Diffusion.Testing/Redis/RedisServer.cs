@@ -86,7 +86,7 @@ public sealed class RedisServer : IAsyncDisposable
         throw new InvalidOperationException("redis-server did not start", last);
     }
 
-    /// <summary>Connects a multiplexer to this server (async connect, as PLATFORM.md requires).</summary>
+    /// <summary>Connects a multiplexer to this server (async connect: the sync connect blocks a thread-pool thread).</summary>
     public Task<ConnectionMultiplexer> ConnectAsync() => ConnectionMultiplexer.ConnectAsync(ConnectionString);
 
     /// <summary>Kills the process with SIGKILL, as a crash would, and waits until it is gone.</summary>

@@ -18,7 +18,7 @@ CREATE TABLE buckets (
     updated_at  timestamptz NOT NULL
 );
 
--- Every cap change, with who, when and why (DESIGN.md invariant 6). Append-only.
+-- Every cap change, with who, when and why (quota invariant 6, docs/quota-invariants.md). Append-only.
 CREATE TABLE allocation_changes (
     change_id     bigserial   PRIMARY KEY,
     bucket_id     text        NOT NULL REFERENCES buckets (bucket_id),

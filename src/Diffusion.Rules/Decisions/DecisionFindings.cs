@@ -88,13 +88,20 @@ public sealed class DecisionFindings
 }
 
 /// <summary>
-/// One rule of the decision, in the YARP style: small, sealed, one per file, its id citing its paragraph.
+/// One rule of the decision, in the YARP style: small, sealed, one per file. Its id names its entry in the rule data
+/// (<c>decisions.json</c>, <c>rule_citations</c>), which cites the paragraph it implements.
 /// A rule only adds findings; it never stops the others (the decision explains itself fully).
 /// </summary>
 public interface IDecisionRule
 {
-    /// <summary>The rule's id, citing the paragraph it implements.</summary>
+    /// <summary>
+    /// The rule's id, e.g. "license_exception_aia": its key in <see cref="DecisionRules.RuleCitations"/> and the
+    /// source of the requirements it records.
+    /// </summary>
     string Id { get; }
+
+    /// <summary>The <see cref="DecisionRules.RuleCitations"/> entries the rule quotes: its own, and any more it needs.</summary>
+    IReadOnlyList<string> CitationKeys => [Id];
 
     /// <summary>Adds what this rule finds about the order.</summary>
     void Evaluate(DecisionContext context, DecisionFindings findings);

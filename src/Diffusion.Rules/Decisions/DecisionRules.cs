@@ -2,7 +2,8 @@ namespace Diffusion.Rules.Decisions;
 
 /// <summary>
 /// The decision parameters of one rule set, file <c>rules/&lt;set&gt;/decisions.json</c>: review policies, bucket id
-/// templates, the worldwide licence for Tier 3-headquartered entities and the 2026 China/Macau band. Every value
+/// templates, the worldwide licence for Tier 3-headquartered entities, the 2026 China/Macau band and the paragraph each
+/// decision rule implements (<see cref="RuleCitations"/>). Every value
 /// carries its citation so an officer can correct it without a release. Whether the AI Diffusion framework applies
 /// comes from the rule set's manifest; tiers and country groups from <c>tiers.json</c>.
 /// </summary>
@@ -35,6 +36,19 @@ public sealed record DecisionRules : IRuleFamily
 
     /// <summary>The China/Macau case-by-case band, in the rule sets that have it.</summary>
     public CaseByCaseBand? CaseByCase { get; init; }
+
+    /// <summary>
+    /// What each decision rule implements, keyed by <see cref="IDecisionRule.CitationKeys"/> (e.g. "license_exception_aia"):
+    /// the rule's name, the paragraph it cites and how sure the data is. Reasons a rule gives on its own authority
+    /// quote these, so an officer corrects a citation here, not in code. Every rule of
+    /// <see cref="DecisionEvaluator.AllRules"/> must have its entries: one missing stops loading.
+    /// </summary>
+    public required IReadOnlyDictionary<string, Cited<string>> RuleCitations { get; init; }
+
+    /// <summary>The citation of one decision rule (a key validated at load, see <see cref="RuleCitations"/>).</summary>
+    public Cited<string> Cite(string key) => RuleCitations.TryGetValue(key, out var cited)
+        ? cited
+        : throw new KeyNotFoundException($"decisions.json has no rule_citations.{key}");
 
     /// <summary>The LPP bucket of a consignee for a calendar year.</summary>
     public string LppBucketId(string consigneeId, int year) => LppBucket.Value
@@ -80,6 +94,7 @@ public sealed record DecisionRules : IRuleFamily
             }
         }
 
+        ValidateRuleCitations(context);
         if (CaseByCase is { } band)
         {
             context.Positive(band.TppBelow, "CaseByCase.TppBelow");
@@ -87,6 +102,26 @@ public sealed record DecisionRules : IRuleFamily
             context.CountryCodes(band.Countries.Value, "$.case_by_case.countries.value");
             context.CountryCodes(band.OriginCountries.Value, "$.case_by_case.origin_countries.value");
             context.Require(!string.IsNullOrWhiteSpace(band.ReviewPolicy.Value), "$.case_by_case.review_policy.value", "must not be empty");
+        }
+    }
+
+    // Every rule the evaluator runs must say what it implements, and every entry must belong to a rule (a misspelt key
+    // would otherwise leave its rule uncited).
+    private void ValidateRuleCitations(RuleValidationContext context)
+    {
+        var owners = DecisionEvaluator.AllRules
+            .SelectMany(rule => rule.CitationKeys.Select(key => (Key: key, Rule: rule.GetType().Name)))
+            .ToList();
+        foreach (var (key, rule) in owners.Where(o => !RuleCitations.ContainsKey(o.Key)))
+        {
+            context.Report($"$.rule_citations.{key}", $"missing: the decision rule {rule} has no citation");
+        }
+
+        foreach (var (key, cited) in RuleCitations)
+        {
+            context.Require(owners.Exists(o => o.Key == key), $"$.rule_citations.{key}", "names no decision rule");
+            context.Require(!string.IsNullOrWhiteSpace(cited.Value), $"$.rule_citations.{key}.value", "must not be empty");
+            context.Require(!string.IsNullOrWhiteSpace(cited.Citation), $"$.rule_citations.{key}.citation", "must not be empty");
         }
     }
 }

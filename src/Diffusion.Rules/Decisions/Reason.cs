@@ -4,13 +4,12 @@ namespace Diffusion.Rules.Decisions;
 public static class DecisionReasons
 {
     /// <summary>The classification did not find the item eligible for a licence exception a rule would apply.</summary>
-    public static Reason ExceptionNotListed(ClassifiedItem item, string exception, string citation, Confidence confidence)
+    public static Reason ExceptionNotListed(ClassifiedItem item, string exception, Cited<string> rule)
     {
         ArgumentNullException.ThrowIfNull(item);
-        return new Reason(
+        ArgumentNullException.ThrowIfNull(rule);
+        return rule.Reason(
             $"{exception}.NOT_ELIGIBLE",
-            $"items[{item.Index}] {item.Description}: the classification does not list License Exception {exception}",
-            citation,
-            confidence);
+            $"items[{item.Index}] {item.Description}: the classification does not list License Exception {exception}");
     }
 }

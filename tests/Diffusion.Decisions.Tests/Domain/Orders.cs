@@ -37,9 +37,10 @@ internal static class Orders
         string origin = "US",
         VeuFinding? veu = null,
         AllocationState? allocations = null,
-        ConsigneeIdentity? identity = null) =>
+        ConsigneeIdentity? identity = null,
+        RuleSetRegistry? registry = null) =>
         DecisionContextFactory.Create(
-            RuleSet(ruleSet),
+            registry?.Get(ruleSet) ?? RuleSet(ruleSet),
             DateOnly.Parse(asOf, System.Globalization.CultureInfo.InvariantCulture),
             new OrderParties(destination, origin, "acme", headquarters, parent, identity),
             veu,

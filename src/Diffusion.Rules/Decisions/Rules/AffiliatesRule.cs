@@ -10,7 +10,7 @@ namespace Diffusion.Rules.Decisions.Rules;
 public sealed class AffiliatesRule : IDecisionRule
 {
     /// <inheritdoc/>
-    public string Id => "15 CFR 744.11(a)(1), affiliates of listed entities (90 FR 47201)";
+    public string Id => "affiliates";
 
     /// <inheritdoc/>
     public void Evaluate(DecisionContext context, DecisionFindings findings)

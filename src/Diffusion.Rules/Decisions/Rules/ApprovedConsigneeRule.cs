@@ -9,7 +9,7 @@ namespace Diffusion.Rules.Decisions.Rules;
 public sealed class ApprovedConsigneeRule : IDecisionRule
 {
     /// <inheritdoc/>
-    public string Id => "91 FR 43034 (2026-07-10), approved consignees";
+    public string Id => "approved_consignees";
 
     /// <inheritdoc/>
     public void Evaluate(DecisionContext context, DecisionFindings findings)

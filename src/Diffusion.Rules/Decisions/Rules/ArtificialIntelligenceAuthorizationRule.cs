@@ -7,7 +7,7 @@ namespace Diffusion.Rules.Decisions.Rules;
 public sealed class ArtificialIntelligenceAuthorizationRule : IDecisionRule
 {
     /// <inheritdoc/>
-    public string Id => "15 CFR 740.27, License Exception AIA";
+    public string Id => "license_exception_aia";
 
     /// <inheritdoc/>
     public void Evaluate(DecisionContext context, DecisionFindings findings)
@@ -18,11 +18,12 @@ public sealed class ArtificialIntelligenceAuthorizationRule : IDecisionRule
             return;
         }
 
+        var rule = context.Rules.Cite(Id);
         foreach (var item in context.Items.Where(i => i.IsAdvancedComputing))
         {
             if (!item.LicenseExceptions.Contains("AIA"))
             {
-                findings.Add(DecisionReasons.ExceptionNotListed(item, "AIA", Id, Confidence.Regulatory));
+                findings.Add(DecisionReasons.ExceptionNotListed(item, "AIA", rule));
                 continue;
             }
 
@@ -32,8 +33,8 @@ public sealed class ArtificialIntelligenceAuthorizationRule : IDecisionRule
                 new Reason(
                     "AIA.TIER1",
                     $"items[{item.Index}] {item.Description} to {context.DestinationCountry} (Tier 1): License Exception AIA, no allocation drawn",
-                    Id,
-                    framework.Confidence));
+                    rule.Citation,
+                    ConfidenceTags.Weakest(rule.Confidence, framework.Confidence)));
         }
     }
 }

@@ -9,7 +9,7 @@ namespace Diffusion.Rules.Decisions.Rules;
 public sealed class ChinaMacauCaseByCaseRule : IDecisionRule
 {
     /// <inheritdoc/>
-    public string Id => "91 FR 1684 (2026-01-15), China/Macau case-by-case review";
+    public string Id => "china_macau_case_by_case";
 
     /// <inheritdoc/>
     public void Evaluate(DecisionContext context, DecisionFindings findings)

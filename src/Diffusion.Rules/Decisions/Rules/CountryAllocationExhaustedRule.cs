@@ -7,7 +7,7 @@ namespace Diffusion.Rules.Decisions.Rules;
 public sealed class CountryAllocationExhaustedRule : IDecisionRule
 {
     /// <inheritdoc/>
-    public string Id => "15 CFR 742.6(b)(10), Tier 2 country allocations (90 FR 4544)";
+    public string Id => "country_allocation_exhausted";
 
     /// <inheritdoc/>
     public void Evaluate(DecisionContext context, DecisionFindings findings)

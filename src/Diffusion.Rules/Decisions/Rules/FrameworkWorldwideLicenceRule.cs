@@ -8,7 +8,7 @@ namespace Diffusion.Rules.Decisions.Rules;
 public sealed class FrameworkWorldwideLicenceRule : IDecisionRule
 {
     /// <summary>The requirement source this rule records (changed when the allocation is used up).</summary>
-    public const string RuleId = "15 CFR 742.6(a)(6)(iii)(A), worldwide licence requirement (90 FR 4544)";
+    public const string RuleId = "framework_worldwide_licence";
 
     /// <inheritdoc/>
     public string Id => RuleId;

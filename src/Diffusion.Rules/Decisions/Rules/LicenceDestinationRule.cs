@@ -8,7 +8,7 @@ namespace Diffusion.Rules.Decisions.Rules;
 public sealed class LicenceDestinationRule : IDecisionRule
 {
     /// <inheritdoc/>
-    public string Id => "15 CFR 742.6(a)(6)(iii), D:1 and D:4 destinations (88 FR 73458)";
+    public string Id => "licence_destination";
 
     /// <inheritdoc/>
     public void Evaluate(DecisionContext context, DecisionFindings findings)
@@ -21,13 +21,12 @@ public sealed class LicenceDestinationRule : IDecisionRule
         var advanced = context.Items.Where(i => i.IsAdvancedComputing).ToList();
         if (context.LicenceGroupMembership is not { } membership)
         {
+            var rule = context.Rules.Cite(Id);
             foreach (var item in advanced)
             {
-                findings.Add(new Reason(
+                findings.Add(rule.Reason(
                     "DESTINATION.NO_LICENCE",
-                    $"items[{item.Index}] {item.Description} ({item.Eccn}) to {context.DestinationCountry}: not in D:1, D:4, D:5 or Macau; no licence required under {context.RuleSetId}",
-                    Id,
-                    Confidence.Regulatory));
+                    $"items[{item.Index}] {item.Description} ({item.Eccn}) to {context.DestinationCountry}: not in D:1, D:4, D:5 or Macau; no licence required under {context.RuleSetId}"));
             }
 
             return;

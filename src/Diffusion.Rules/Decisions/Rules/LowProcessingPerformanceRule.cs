@@ -8,7 +8,7 @@ namespace Diffusion.Rules.Decisions.Rules;
 public sealed class LowProcessingPerformanceRule : IDecisionRule
 {
     /// <inheritdoc/>
-    public string Id => "15 CFR 740.29, License Exception LPP";
+    public string Id => "license_exception_lpp";
 
     /// <inheritdoc/>
     public void Evaluate(DecisionContext context, DecisionFindings findings)
@@ -25,15 +25,16 @@ public sealed class LowProcessingPerformanceRule : IDecisionRule
         }
 
         var bucket = context.Rules.LppBucketId(context.Consignee.Id, context.AsOf.Year);
-        var bucketTemplate = context.Rules.LppBucket;
+        var rule = context.Rules.Cite(Id);
+        var confidence = ConfidenceTags.Weakest(rule.Confidence, context.Rules.LppBucket.Confidence);
         if (context.Allocations.LppExhausted)
         {
             var orderTpp = advanced.Aggregate(0L, (sum, i) => checked(sum + i.WholeTpp));
             findings.Add(new Reason(
                 "LPP.ANNUAL_CAP",
                 $"the order's {orderTpp} TPP exceeds what remains of {bucket}: License Exception LPP is not available",
-                Id,
-                bucketTemplate.Confidence));
+                rule.Citation,
+                confidence));
             return;
         }
 
@@ -41,7 +42,7 @@ public sealed class LowProcessingPerformanceRule : IDecisionRule
         {
             if (!item.LicenseExceptions.Contains("LPP"))
             {
-                findings.Add(DecisionReasons.ExceptionNotListed(item, "LPP", Id, Confidence.Regulatory));
+                findings.Add(DecisionReasons.ExceptionNotListed(item, "LPP", rule));
                 continue;
             }
 
@@ -51,8 +52,8 @@ public sealed class LowProcessingPerformanceRule : IDecisionRule
                 new Reason(
                     "LPP.AVAILABLE",
                     $"items[{item.Index}] {item.Description}: License Exception LPP to {context.DestinationCountry} (Tier 2), {item.WholeTpp} TPP drawn from {bucket}, not from the country allocation",
-                    Id,
-                    bucketTemplate.Confidence));
+                    rule.Citation,
+                    confidence));
         }
     }
 }

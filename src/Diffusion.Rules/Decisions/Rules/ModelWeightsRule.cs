@@ -7,11 +7,12 @@ namespace Diffusion.Rules.Decisions.Rules;
 public sealed class ModelWeightsRule : IDecisionRule
 {
     /// <inheritdoc/>
-    public string Id => "15 CFR 774 Supp. 1, ECCN 4E091; 15 CFR 740.27";
+    public string Id => "model_weights";
 
     /// <inheritdoc/>
     public void Evaluate(DecisionContext context, DecisionFindings findings)
     {
+        var rule = context.Rules.Cite(Id);
         foreach (var item in context.Items.Where(i => i.Kind == ItemKind.ModelWeights))
         {
             var weights = item.ModelWeights!;
@@ -22,21 +23,17 @@ public sealed class ModelWeightsRule : IDecisionRule
 
             if (!weights.Controlled)
             {
-                findings.Add(new Reason(
+                findings.Add(rule.Reason(
                     "4E091.NOT_CONTROLLED",
-                    $"items[{item.Index}] {item.Description}: weights not controlled under 4E091; no licence required",
-                    Id,
-                    Confidence.Regulatory));
+                    $"items[{item.Index}] {item.Description}: weights not controlled under 4E091; no licence required"));
                 continue;
             }
 
             if (!weights.LicenseRequired && weights.LicenseException.Length == 0)
             {
-                findings.Add(new Reason(
+                findings.Add(rule.Reason(
                     "4E091.NO_LICENCE",
-                    $"items[{item.Index}] {item.Description}: 4E091 weights, but no licence required for this export",
-                    Id,
-                    Confidence.Regulatory));
+                    $"items[{item.Index}] {item.Description}: 4E091 weights, but no licence required for this export"));
                 continue;
             }
 
@@ -45,21 +42,17 @@ public sealed class ModelWeightsRule : IDecisionRule
             findings.Require(
                 item,
                 new Requirement(Id, outcome, policy, DrawMechanism.None),
-                new Reason(
+                rule.Reason(
                     "4E091.CONTROLLED",
-                    $"items[{item.Index}] {item.Description}: 4E091 weights to {context.DestinationCountry}: licence required, {policy}",
-                    Id,
-                    Confidence.Regulatory));
+                    $"items[{item.Index}] {item.Description}: 4E091 weights to {context.DestinationCountry}: licence required, {policy}"));
             if (weights.LicenseException.Length > 0)
             {
                 findings.Authorize(
                     item,
                     new Authorization(weights.LicenseException, DrawMechanism.None),
-                    new Reason(
+                    rule.Reason(
                         "4E091.EXCEPTION",
-                        $"items[{item.Index}] {item.Description}: License Exception {weights.LicenseException} covers the export",
-                        Id,
-                        Confidence.Regulatory));
+                        $"items[{item.Index}] {item.Description}: License Exception {weights.LicenseException} covers the export"));
             }
         }
     }

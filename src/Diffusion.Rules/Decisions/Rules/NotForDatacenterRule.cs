@@ -8,18 +8,19 @@ namespace Diffusion.Rules.Decisions.Rules;
 public sealed class NotForDatacenterRule : IDecisionRule
 {
     /// <inheritdoc/>
-    public string Id => "15 CFR 740.8, License Exceptions NAC and ACA";
+    public string Id => "license_exceptions_nac_aca";
 
     /// <inheritdoc/>
     public void Evaluate(DecisionContext context, DecisionFindings findings)
     {
         var tier3 = context.DestinationIsTier3 || context.ConsigneeIsTier3Headquartered;
         var exception = tier3 ? "NAC" : "ACA";
+        var rule = context.Rules.Cite(Id);
         foreach (var item in context.Items.Where(i => i.IsAdvancedComputing && !i.Datacenter))
         {
             if (!item.LicenseExceptions.Contains(exception))
             {
-                findings.Add(DecisionReasons.ExceptionNotListed(item, exception, Id, Confidence.Regulatory));
+                findings.Add(DecisionReasons.ExceptionNotListed(item, exception, rule));
                 continue;
             }
 
@@ -27,11 +28,9 @@ public sealed class NotForDatacenterRule : IDecisionRule
             findings.Authorize(
                 item,
                 new Authorization(exception, DrawMechanism.None),
-                new Reason(
+                rule.Reason(
                     $"{exception}.NOT_FOR_DATACENTER",
-                    $"items[{item.Index}] {item.Description}: not designed or marketed for datacenters: License Exception {exception}{notification}, no allocation drawn",
-                    Id,
-                    Confidence.Regulatory));
+                    $"items[{item.Index}] {item.Description}: not designed or marketed for datacenters: License Exception {exception}{notification}, no allocation drawn"));
         }
     }
 }

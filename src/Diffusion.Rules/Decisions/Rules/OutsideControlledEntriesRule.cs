@@ -7,20 +7,19 @@ namespace Diffusion.Rules.Decisions.Rules;
 public sealed class OutsideControlledEntriesRule : IDecisionRule
 {
     /// <inheritdoc/>
-    public string Id => "15 CFR 774 Supp. 1, ECCN 3A090/4A090 (not met)";
+    public string Id => "outside_controlled_entries";
 
     /// <inheritdoc/>
     public void Evaluate(DecisionContext context, DecisionFindings findings)
     {
+        var rule = context.Rules.Cite(Id);
         foreach (var item in context.Items)
         {
             if (item.Kind != ItemKind.ModelWeights && item.Eccn.Length == 0)
             {
-                findings.Add(new Reason(
+                findings.Add(rule.Reason(
                     "ITEM.OUTSIDE_3A090",
-                    $"items[{item.Index}] {item.Description}: outside 3A090/4A090 (TPP {item.TppEach:0.##}); no licence required under this rule",
-                    Id,
-                    Confidence.Regulatory));
+                    $"items[{item.Index}] {item.Description}: outside 3A090/4A090 (TPP {item.TppEach:0.##}); no licence required under this rule"));
             }
         }
     }

@@ -7,7 +7,7 @@ namespace Diffusion.Rules.Decisions.Rules;
 public sealed class Tier3DestinationRule : IDecisionRule
 {
     /// <summary>The requirement source this rule records (changed by the China/Macau band).</summary>
-    public const string RuleId = "15 CFR 742.6(a)(6)(iii), D:5 and Macau destinations";
+    public const string RuleId = "tier3_destination";
 
     /// <inheritdoc/>
     public string Id => RuleId;

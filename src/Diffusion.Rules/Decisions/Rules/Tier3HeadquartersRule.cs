@@ -7,7 +7,7 @@ namespace Diffusion.Rules.Decisions.Rules;
 public sealed class Tier3HeadquartersRule : IDecisionRule
 {
     /// <summary>The requirement source this rule records (changed by the China/Macau band).</summary>
-    public const string RuleId = "15 CFR 742.6(a)(6)(iii), entities headquartered in D:5 or Macau";
+    public const string RuleId = "tier3_headquarters";
 
     /// <inheritdoc/>
     public string Id => RuleId;

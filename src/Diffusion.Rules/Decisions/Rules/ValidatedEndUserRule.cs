@@ -8,7 +8,7 @@ namespace Diffusion.Rules.Decisions.Rules;
 public sealed class ValidatedEndUserRule : IDecisionRule
 {
     /// <inheritdoc/>
-    public string Id => "15 CFR 748.15, Validated End Users (UVEU/NVEU)";
+    public string Id => "validated_end_users";
 
     /// <inheritdoc/>
     public void Evaluate(DecisionContext context, DecisionFindings findings)
@@ -24,10 +24,11 @@ public sealed class ValidatedEndUserRule : IDecisionRule
             findings.Add(reason);
         }
 
+        var rule = context.Rules.Cite(Id);
         var failure = Failure(context, veu);
         if (failure is not null)
         {
-            findings.Add(new Reason("VEU.NOT_APPLICABLE", $"VEU {veu.Id}: {failure}; the export is decided as for any other consignee", Id, Confidence.Regulatory));
+            findings.Add(rule.Reason("VEU.NOT_APPLICABLE", $"VEU {veu.Id}: {failure}; the export is decided as for any other consignee"));
             return;
         }
 
@@ -41,11 +42,9 @@ public sealed class ValidatedEndUserRule : IDecisionRule
             findings.Authorize(
                 item,
                 new Authorization("VEU", draw),
-                new Reason(
+                rule.Reason(
                     national ? "VEU.NVEU" : "VEU.UVEU",
-                    $"items[{item.Index}] {item.Description}: {(national ? "National" : "Universal")} VEU {veu.Id} authorised in {context.DestinationCountry} and within its limits; {drawText}",
-                    Id,
-                    Confidence.Regulatory));
+                    $"items[{item.Index}] {item.Description}: {(national ? "National" : "Universal")} VEU {veu.Id} authorised in {context.DestinationCountry} and within its limits; {drawText}"));
         }
     }
 

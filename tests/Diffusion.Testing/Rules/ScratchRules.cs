@@ -1,0 +1,53 @@
+using System.Text.Json.Nodes;
+using Diffusion.Rules;
+
+namespace Diffusion.Testing.Rules;
+
+/// <summary>A copy of the repository's rules in a temporary folder named "rules", to break on purpose; deleted on dispose.</summary>
+public sealed class ScratchRules : IDisposable
+{
+    private readonly string _parent = Path.Combine(Path.GetTempPath(), "diffusion-rules-" + Guid.NewGuid().ToString("N"));
+
+    /// <summary>Copies every file of the repository's rules directory.</summary>
+    public ScratchRules()
+    {
+        var source = RulesDirectory.Locate();
+        Root = Path.Combine(_parent, "rules");
+        foreach (var file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
+        {
+            var target = Path.Combine(Root, Path.GetRelativePath(source, file));
+            Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+            File.Copy(file, target);
+        }
+    }
+
+    /// <summary>The copy's rules directory.</summary>
+    public string Root { get; }
+
+    /// <summary>Edits one file as a JSON tree.</summary>
+    public void Edit(string relativePath, Action<JsonObject> edit)
+    {
+        ArgumentNullException.ThrowIfNull(edit);
+        var path = Path.Combine(Root, relativePath);
+        var node = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
+        edit(node);
+        File.WriteAllText(path, node.ToJsonString());
+    }
+
+    /// <summary>Writes one file (its folder created if needed).</summary>
+    public void Write(string relativePath, string text)
+    {
+        var path = Path.Combine(Root, relativePath);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllText(path, text);
+    }
+
+    /// <summary>Loading the copy must fail; the failure.</summary>
+    public RuleLoadException LoadFails(RuleOptions? options = null) => Assert.Throws<RuleLoadException>(() => RuleSetLoader.Load(Root, options));
+
+    /// <summary>Loads the copy.</summary>
+    public RuleSetRegistry Load(RuleOptions? options = null) => RuleSetLoader.Load(Root, options);
+
+    /// <inheritdoc/>
+    public void Dispose() => Directory.Delete(_parent, recursive: true);
+}

@@ -14,6 +14,11 @@ using Diffusion.AppHost.Hosting;
 var builder = DistributedApplication.CreateBuilder(args);
 var useContainers = builder.Configuration.GetValue<bool>("AppHost:UseContainers");
 var dataDirectory = Path.GetFullPath(builder.Configuration["AppHost:DataDirectory"] ?? "../../.diffusion", builder.AppHostDirectory);
+var secrets = new LocalSecrets(Path.Combine(dataDirectory, LocalSecrets.FolderName));
+
+// The identity provider: every call to a service carries one of its tokens. Each service has a client of its own
+// (role "service") for the calls it makes; the CLI's local client holds the roles a person may.
+var identity = builder.AddIdentityProvider("identity", ServicePorts.For(builder.Configuration, "identity"), dataDirectory, secrets);
 
 // Redis: Quota's concurrency gate. Not persisted: Quota rebuilds it from the ledger.
 IResourceBuilder<IResourceWithConnectionString> redis = useContainers
@@ -26,30 +31,35 @@ IResourceBuilder<IResourceWithConnectionString> ledger = useContainers
     : builder.AddLocalPostgres("postgres", Path.Combine(dataDirectory, "postgres")).AddDatabase("ledger");
 
 var classification = builder.AddProject<Projects.Diffusion_Classification>("classification")
-    .WithGrpcServiceEndpoints(ServicePorts.For(builder.Configuration, "classification"));
+    .WithGrpcServiceEndpoints(ServicePorts.For(builder.Configuration, "classification"))
+    .WithServiceIdentity(identity, builder, secrets, "classification");
 
 var quota = builder.AddProject<Projects.Diffusion_Quota>("quota")
     .WithGrpcServiceEndpoints(ServicePorts.For(builder.Configuration, "quota"))
+    .WithServiceIdentity(identity, builder, secrets, "quota")
     .WithReference(redis).WaitFor(redis)
     .WithReference(ledger).WaitFor(ledger)
     .WithReplicas(builder.Configuration.GetValue("AppHost:Replicas:quota", 2));
 
 var modelWeights = builder.AddProject<Projects.Diffusion_ModelWeights>("modelweights")
-    .WithGrpcServiceEndpoints(ServicePorts.For(builder.Configuration, "modelweights"));
+    .WithGrpcServiceEndpoints(ServicePorts.For(builder.Configuration, "modelweights"))
+    .WithServiceIdentity(identity, builder, secrets, "modelweights");
 
 var endUsers = builder.AddProject<Projects.Diffusion_EndUsers>("endusers")
     .WithGrpcServiceEndpoints(ServicePorts.For(builder.Configuration, "endusers"))
+    .WithServiceIdentity(identity, builder, secrets, "endusers")
     .WithReference(ledger).WaitFor(ledger)
     .WithReference(quota).WaitFor(quota);
 
 var decisions = builder.AddProject<Projects.Diffusion_Decisions>("decisions")
     .WithGrpcServiceEndpoints(ServicePorts.For(builder.Configuration, "decisions"))
+    .WithServiceIdentity(identity, builder, secrets, "decisions")
     .WithReference(classification).WaitFor(classification)
     .WithReference(quota).WaitFor(quota)
     .WithReference(modelWeights).WaitFor(modelWeights)
     .WithReference(endUsers).WaitFor(endUsers);
 
-builder.AddLoadTestWorkers(decisions, quota);
+builder.AddLoadTestWorkers(decisions, quota, identity, secrets);
 
 // DCP does not restart a process that dies; this does (and says so in the resource's log).
 builder.Services.AddHostedService<CrashedResourceRestarter>();

@@ -14,6 +14,8 @@ internal static class ServicePorts
         ["quota"] = 5102,
         ["modelweights"] = 5103,
         ["endusers"] = 5104,
+        // The identity provider (HTTP/1.1, OpenID Connect): the CLI and scripts get their tokens here.
+        ["identity"] = 5099,
     };
 
     /// <summary>The gRPC port of <paramref name="service"/>: configured, else the default.</summary>

@@ -114,18 +114,19 @@ public static class ServiceDefaultsExtensions
     /// Maps <c>/health</c> (all checks: ready to serve), <c>/alive</c> (checks tagged "live"), the gRPC health service
     /// <c>grpc.health.v1.Health</c> and gRPC server reflection, in every environment: the AppHost and orchestrators
     /// probe health in Production too, and reflection lets grpcurl-style tools and other teams discover the services.
-    /// A service must not map them again.
+    /// They stay open when the service requires bearer tokens. A service must not map them again.
     /// </summary>
     public static WebApplication MapDefaultEndpoints(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        app.MapHealthChecks(HealthEndpointPath);
+        // Open to everyone, also where AddDiffusionAuthentication requires a token for everything else: probes carry none.
+        app.MapHealthChecks(HealthEndpointPath).AllowAnonymous();
         app.MapHealthChecks(AliveEndpointPath, new HealthCheckOptions
         {
             Predicate = registration => registration.Tags.Contains(LiveTag),
-        });
-        app.MapGrpcHealthChecksService();
-        app.MapGrpcReflectionService();
+        }).AllowAnonymous();
+        app.MapGrpcHealthChecksService().AllowAnonymous();
+        app.MapGrpcReflectionService().AllowAnonymous();
         return app;
     }
 

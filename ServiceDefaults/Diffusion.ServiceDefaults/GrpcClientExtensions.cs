@@ -1,3 +1,4 @@
+using Diffusion.ServiceDefaults.Security;
 using Grpc.Core;
 using Grpc.Net.ClientFactory;
 using Microsoft.Extensions.Configuration;
@@ -16,7 +17,9 @@ public static class GrpcClientExtensions
     /// serving it (<c>EnableCallContextPropagation</c>); outside a call (a background sweeper) there is nothing to
     /// propagate, and that is not an error. A service whose configuration names no address for
     /// <paramref name="serviceName"/> stops at start, naming the setting (service discovery alone would start and then
-    /// fail every call).
+    /// fail every call). Every call carries this service's own bearer token (<see cref="IServiceTokenSource"/>, from
+    /// <c>AddDiffusionAuthentication</c>), never the token of the caller being served; on the local h2c loopback
+    /// transport gRPC must be told to send call credentials without TLS.
     /// </summary>
     public static IHttpClientBuilder AddGrpcServiceClient<TClient>(this IHostApplicationBuilder builder, string serviceName)
         where TClient : ClientBase
@@ -31,6 +34,9 @@ public static class GrpcClientExtensions
             .ValidateOnStart();
         return builder.Services
             .AddGrpcClient<TClient>(options => options.Address = new Uri($"http://_grpc.{serviceName}"))
-            .EnableCallContextPropagation(options => options.SuppressContextNotFoundErrors = true);
+            .EnableCallContextPropagation(options => options.SuppressContextNotFoundErrors = true)
+            .AddCallCredentials(async (_, metadata, services) =>
+                metadata.Add("authorization", "Bearer " + await services.GetRequiredService<IServiceTokenSource>().GetTokenAsync(CancellationToken.None).ConfigureAwait(false)))
+            .ConfigureChannel(channel => channel.UnsafeUseInsecureChannelCallCredentials = true);
     }
 }

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Diffusion.Cli.Commands;
+using Diffusion.ServiceDefaults.Security;
 using Google.Protobuf;
 using Grpc.Core;
 using Grpc.Net.Client;
@@ -37,6 +38,9 @@ internal sealed class CliContext(IAnsiConsole console, TextWriter output, Endpoi
 
     public IAnsiConsole Console { get; } = console;
 
+    /// <summary>Where the command's bearer token comes from.</summary>
+    public LocalCredentials Credentials { get; } = new(endpoints.Configuration);
+
     public TextWriter Output { get; } = output;
 
     /// <summary>The address the last channel was opened to, and where that address came from (for error messages).</summary>
@@ -47,7 +51,7 @@ internal sealed class CliContext(IAnsiConsole console, TextWriter output, Endpoi
     {
         var endpoint = endpoints.Resolve(service, parse.GetValue(Endpoint));
         LastEndpoint = endpoint;
-        return GrpcChannel.ForAddress(endpoint.Address);
+        return GrpcChannel.ForAddress(endpoint.Address, new GrpcChannelOptions().WithToken(Credentials.ForCommands()));
     }
 
     /// <summary>Call options with the deadline from --timeout.</summary>
@@ -90,6 +94,7 @@ internal static class CliApp
         root.Subcommands.Add(QuotaCommands.Create(context));
         root.Subcommands.Add(QuotaCommands.Allocations(context));
         root.Subcommands.Add(RulesCommand.Create(context));
+        root.Subcommands.Add(AuthCommand.Create(context));
         return root;
     }
 

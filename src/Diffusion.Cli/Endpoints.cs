@@ -9,6 +9,9 @@ namespace Diffusion.Cli;
 /// </summary>
 internal sealed class Endpoints(IConfiguration configuration)
 {
+    /// <summary>The configuration the endpoints (and the credentials, <see cref="LocalCredentials"/>) are read from.</summary>
+    public IConfiguration Configuration { get; } = configuration;
+
     /// <summary>
     /// The gRPC ports the AppHost fixes on 127.0.0.1, so the CLI, load tests and other systems can rely on them
     /// (AppHost/Diffusion.AppHost/ServicePorts.cs keeps the same table).
@@ -35,7 +38,7 @@ internal sealed class Endpoints(IConfiguration configuration)
         }
 
         var setting = $"services__{service}__grpc__0";
-        var configured = configuration[$"services:{service}:grpc:0"];
+        var configured = Configuration[$"services:{service}:grpc:0"];
         if (!string.IsNullOrWhiteSpace(configured))
         {
             return (Parse(configured, setting), setting);

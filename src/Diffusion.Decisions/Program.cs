@@ -3,6 +3,7 @@ using Diffusion.Decisions.Grpc;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
+builder.AddDiffusionAuthentication();
 builder.AddDecisionsServices();
 
 var app = builder.Build();

@@ -3,6 +3,7 @@ using Diffusion.EndUsers.Grpc;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
+builder.AddDiffusionAuthentication();
 builder.AddEndUserServices();
 
 var app = builder.Build();

@@ -3,6 +3,7 @@ using Diffusion.ModelWeights.Grpc;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
+builder.AddDiffusionAuthentication();
 builder.AddModelWeightsServices();
 var app = builder.Build();
 app.MapGrpcService<ModelWeightsGrpcService>();

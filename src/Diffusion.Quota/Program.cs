@@ -2,6 +2,7 @@ using Diffusion.Quota.Grpc;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
+builder.AddDiffusionAuthentication();
 builder.AddQuotaServices();
 
 var app = builder.Build();

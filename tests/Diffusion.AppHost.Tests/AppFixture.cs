@@ -1,4 +1,6 @@
+using Diffusion.ServiceDefaults.Security;
 using Grpc.Net.Client;
+using Microsoft.Extensions.Options;
 
 namespace Diffusion.AppHost.Tests;
 
@@ -14,10 +16,11 @@ public sealed class AppFixture : IAsyncLifetime
 
     /// <summary>The resources that have a health check, so healthy means ready to serve.</summary>
     public static readonly string[] HealthCheckedResources =
-        ["redis", "postgres", "ledger", "classification", "quota", "modelweights", "endusers", "decisions"];
+        ["identity", "redis", "postgres", "ledger", "classification", "quota", "modelweights", "endusers", "decisions"];
 
     private readonly string _dataDirectory = Path.Combine(Path.GetTempPath(), $"diffusion-apphost-tests-{Guid.NewGuid():N}");
     private readonly List<GrpcChannel> _channels = [];
+    private readonly HttpClient _http = new();
 
     public DistributedApplication App { get; private set; } = null!;
 
@@ -39,17 +42,37 @@ public sealed class AppFixture : IAsyncLifetime
         {
             channel.Dispose();
         }
+        _http.Dispose();
         await App.StopAsync();
         await App.DisposeAsync();
         Directory.Delete(_dataDirectory, recursive: true);
     }
 
-    /// <summary>A gRPC channel to <paramref name="resource"/>'s h2c endpoint (DCP's proxy, as other systems see it).</summary>
-    public GrpcChannel Channel(string resource)
+    /// <summary>
+    /// A gRPC channel to <paramref name="resource"/>'s h2c endpoint (DCP's proxy, as other systems see it), presenting a
+    /// token from the app's identity provider: of the CLI's local client (every role a person may hold) when
+    /// <paramref name="role"/> is null, narrowed to <paramref name="role"/> when it is a person's, and Decisions' own
+    /// service identity for <see cref="Roles.Service"/>. Null <paramref name="role"/> and "none": no token at all.
+    /// </summary>
+    public GrpcChannel Channel(string resource, string? role = null)
     {
-        var channel = GrpcChannel.ForAddress(App.GetEndpoint(resource, "grpc"));
+        var channel = GrpcChannel.ForAddress(App.GetEndpoint(resource, "grpc"), new GrpcChannelOptions().WithToken(role == "none" ? null : Tokens(role)));
         _channels.Add(channel);
         return channel;
+    }
+
+    /// <summary>Client credentials at the app's identity provider, as the CLI (or, for role "service", Decisions) gets them.</summary>
+    public IServiceTokenSource Tokens(string? role)
+    {
+        var options = new AuthOptions { Authority = App.GetEndpoint("identity", "http").ToString() };
+        options.Client.ClientId = role == Roles.Service ? "decisions" : "cli";
+        options.Client.ClientSecret = File.ReadAllText(Path.Combine(_dataDirectory, "secrets", options.Client.ClientId)).Trim();
+        if (role is not null && role != Roles.Service)
+        {
+            options.Client.Roles.Add(role);
+        }
+
+        return new ClientCredentialsTokenSource(_http, Options.Create(options), TimeProvider.System);
     }
 
     /// <summary>Waits for every health-checked resource to be healthy, and for the initdb step to have completed.</summary>

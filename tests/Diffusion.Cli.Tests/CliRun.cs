@@ -1,3 +1,5 @@
+using Diffusion.ServiceDefaults.Security;
+using Diffusion.Testing.Auth;
 using Microsoft.Extensions.Configuration;
 using Spectre.Console;
 
@@ -34,8 +36,14 @@ internal sealed record CliRun(int ExitCode, string Output, string Error)
             Out = new AnsiConsoleOutput(output),
         });
         console.Profile.Width = 200;
-        var endpoints = new Endpoints(
-            new ConfigurationBuilder().AddInMemoryCollection(configuration ?? new Dictionary<string, string?>()).Build());
+        // Every command presents a token of the tests' issuer, which the services under test trust (unless the test says otherwise).
+        var settings = new Dictionary<string, string?> { [BearerTokens.TokenVariable] = TestTokens.AllRoles() };
+        foreach (var (key, value) in configuration ?? new Dictionary<string, string?>())
+        {
+            settings[key] = value;
+        }
+
+        var endpoints = new Endpoints(new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
         var code = await CliApp.RunAsync(args, console, output, error, endpoints, CancellationToken.None);
         return new CliRun(code, output.ToString(), error.ToString());
     }

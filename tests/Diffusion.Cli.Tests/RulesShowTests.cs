@@ -22,6 +22,7 @@ public sealed class RulesShowTests : IAsyncLifetime
                 builder.Configuration.AddInMemoryCollection(
                     new[] { "classification", "modelweights", "endusers", "quota" }.ToDictionary(s => $"services:{s}:grpc:0", _ => (string?)"http://127.0.0.1:9"));
                 builder.AddServiceDefaults();
+                builder.AddDiffusionAuthentication();
                 builder.AddDecisionsServices();
             },
             app => app.MapGrpcService<DecisionGrpcService>());

@@ -22,6 +22,12 @@ public sealed class RunTests(DiffusionStack stack) : IDisposable
 {
     private readonly string _directory = Path.Combine(Path.GetTempPath(), $"diffusion-loadtest-{Guid.NewGuid():N}");
 
+    static RunTests()
+    {
+        // The tool reads its token from the environment, as workers under the AppHost do (and spawned workers inherit it).
+        Environment.SetEnvironmentVariable(Diffusion.ServiceDefaults.Security.BearerTokens.TokenVariable, Diffusion.Testing.Auth.TestTokens.AllRoles());
+    }
+
     [Fact]
     public async Task Run_ShortMixedRunAgainstRealServices_PassesTheCheckerAndWritesTheReport()
     {

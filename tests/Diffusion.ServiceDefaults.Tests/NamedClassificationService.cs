@@ -1,4 +1,5 @@
 using Diffusion.Classification.V1;
+using Diffusion.ServiceDefaults.Security;
 using Grpc.Core;
 
 namespace Diffusion.ServiceDefaults.Tests;
@@ -8,7 +9,7 @@ internal sealed record ServerName(string Value);
 
 /// <summary>
 /// A stand-in ClassificationService: answers with its server's name in <c>paragraph</c> and, in <c>eccn</c>, the
-/// deadline it saw (round-trip format, or "none").
+/// deadline it saw (round-trip format, or "none"), and in <c>license_exceptions</c> the authenticated subject of the caller.
 /// </summary>
 internal sealed class NamedClassificationService(ServerName name) : ClassificationService.ClassificationServiceBase
 {
@@ -19,5 +20,6 @@ internal sealed class NamedClassificationService(ServerName name) : Classificati
         {
             Paragraph = name.Value,
             Eccn = context.Deadline == DateTime.MaxValue ? NoDeadline : context.Deadline.ToString("O"),
+            LicenseExceptions = { CallerIdentity.Subject(context) },
         });
 }

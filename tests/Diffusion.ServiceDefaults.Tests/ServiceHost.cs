@@ -1,3 +1,4 @@
+using Diffusion.Testing.Auth;
 using Diffusion.Testing.Processes;
 using Grpc.Net.Client;
 using Microsoft.AspNetCore.Builder;
@@ -10,7 +11,8 @@ namespace Diffusion.ServiceDefaults.Tests;
 /// <summary>
 /// A real Kestrel host with the service defaults, configured as the AppHost configures a service: two named endpoints
 /// on 127.0.0.1, <c>http</c> (HTTP/1.1, health probes) and <c>grpc</c> (HTTP/2 only, h2c), in Production. Both ports
-/// are chosen before start, so a host can be given its own address (a service that calls itself).
+/// are chosen before start, so a host can be given its own address (a service that calls itself). Like every service it
+/// requires bearer tokens (of the tests' issuer) and calls others with a service identity of its own.
 /// </summary>
 internal sealed class ServiceHost : IAsyncDisposable
 {
@@ -37,7 +39,7 @@ internal sealed class ServiceHost : IAsyncDisposable
     public HttpClient Http { get; }
 
     /// <summary>A channel to the gRPC endpoint, disposed with the host.</summary>
-    public GrpcChannel Channel => channel ??= GrpcChannel.ForAddress(GrpcAddress);
+    public GrpcChannel Channel => channel ??= GrpcChannel.ForAddress(GrpcAddress, TestTokens.WithToken());
 
     /// <summary>
     /// Starts a host. <paramref name="settings"/> may use <c>{grpc}</c> in values for the host's own gRPC address.
@@ -67,8 +69,11 @@ internal sealed class ServiceHost : IAsyncDisposable
             builder.Configuration.AddInMemoryCollection(settings.ToDictionary(
                 s => s.Key,
                 s => s.Value?.Replace("{grpc}", grpcAddress.ToString().TrimEnd('/'), StringComparison.Ordinal)));
+            builder.TrustTestIssuer();
             builder.AddServiceDefaults();
+            builder.AddDiffusionAuthentication();
             configure?.Invoke(builder);
+            builder.UseTestServiceIdentity();
             var app = builder.Build();
             map?.Invoke(app);
             app.MapDefaultEndpoints();

@@ -15,10 +15,11 @@ public static class LoadTestBuilderExtensions
     /// With <c>AppHost:LoadTest:Workers=N</c> (N &gt; 0), adds the resource <c>loadtest</c>: N replicas of
     /// <c>diffusion-loadtest worker</c> aimed at Decisions and Quota, sharing one run id, each writing its results under
     /// <c>AppHost:LoadTest:Results</c> (default <c>&lt;repository&gt;/.diffusion/loadtest/&lt;run id&gt;</c>). More worker
-    /// options go in <c>AppHost:LoadTest:Arguments</c>, e.g. <c>"--reservations 100000 --rate 200"</c>. Without the
-    /// setting nothing is added and the system starts as it always does.
+    /// options go in <c>AppHost:LoadTest:Arguments</c>, e.g. <c>"--reservations 100000 --rate 200"</c>. The
+    /// workers get tokens as client <c>loadtest</c>. Without the setting nothing is added and the system starts as it always does.
     /// </summary>
-    public static void AddLoadTestWorkers(this IDistributedApplicationBuilder builder, IResourceBuilder<ProjectResource> decisions, IResourceBuilder<ProjectResource> quota)
+    internal static void AddLoadTestWorkers(this IDistributedApplicationBuilder builder, IResourceBuilder<ProjectResource> decisions, IResourceBuilder<ProjectResource> quota,
+        IResourceBuilder<ProjectResource> identity, Diffusion.AppHost.Hosting.LocalSecrets secrets)
     {
         ArgumentNullException.ThrowIfNull(builder);
         var settings = builder.Configuration.GetSection("AppHost:LoadTest");
@@ -48,6 +49,9 @@ public static class LoadTestBuilderExtensions
                     context.Args.Add(argument);
                 }
             })
+            // Orders through Decisions (exporter), reservations straight at Quota (service), the final check (auditor).
+            .WithServiceIdentity(identity, builder, secrets, "loadtest",
+                Diffusion.ServiceDefaults.Security.Roles.Exporter, Diffusion.ServiceDefaults.Security.Roles.Service, Diffusion.ServiceDefaults.Security.Roles.Auditor)
             .WaitFor(decisions).WaitFor(quota)
             .WithReplicas(workers)
             .WithAnnotation(new RunToCompletionAnnotation());

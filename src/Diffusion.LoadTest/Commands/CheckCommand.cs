@@ -6,7 +6,6 @@ using Diffusion.LoadTest.History;
 using Diffusion.LoadTest.Load;
 using Diffusion.LoadTest.Reporting;
 using Diffusion.Quota.V1;
-using Grpc.Net.Client;
 
 namespace Diffusion.LoadTest.Commands;
 
@@ -48,7 +47,7 @@ internal static class CheckCommand
         var latencyFile = Path.Combine(directory, Worker.LatencyFile);
         var latencies = File.Exists(latencyFile) ? LatencyLog.Read(latencyFile) : [];
 
-        using var channel = GrpcChannel.ForAddress(quotaAddress);
+        using var channel = Tokens.Channel(quotaAddress);
         var reader = new FinalStateReader(new QuotaService.QuotaServiceClient(channel), concurrency: 32, patience: TimeSpan.FromMinutes(2));
         var reservations = ReservationHistory.From(history).Keys.ToList();
         var buckets = history.SelectMany(e => e.Draws?.Select(d => d.Bucket) ?? []).Concat(Checker.OwnedCaps(history).Keys).Distinct(StringComparer.Ordinal).ToList();

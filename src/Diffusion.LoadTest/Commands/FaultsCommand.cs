@@ -2,7 +2,7 @@ using System.CommandLine;
 using Diffusion.LoadTest.Faults;
 using Diffusion.LoadTest.Reporting;
 using Diffusion.Quota.V1;
-using Grpc.Net.Client;
+using Diffusion.LoadTest.Load;
 
 namespace Diffusion.LoadTest.Commands;
 
@@ -37,7 +37,7 @@ internal static class FaultsCommand
         {
             var plan = FaultPlan.Parse(parse.GetValue(options.Plan));
             Directory.CreateDirectory(parse.GetValue(output)!);
-            using var channel = GrpcChannel.ForAddress(parse.GetValue(quota)!);
+            using var channel = Tokens.Channel(parse.GetValue(quota)!);
             var injector = new FaultInjector(parse.GetValue(options.SystemPid), new QuotaService.QuotaServiceClient(channel), parse.GetValue(probe)!,
                 Path.Combine(parse.GetValue(output)!, Merger.FaultsFile), seed: 1, Console.Error);
             var records = await injector.RunAsync(plan, cancellationToken);

@@ -5,7 +5,6 @@ using Diffusion.LoadTest.Faults;
 using Diffusion.LoadTest.Load;
 using Diffusion.LoadTest.Reporting;
 using Diffusion.Quota.V1;
-using Grpc.Net.Client;
 
 namespace Diffusion.LoadTest.Commands;
 
@@ -47,7 +46,7 @@ internal static class RunCommand
                 ? RunInProcessAsync(template, cancellationToken)
                 : SpawnWorkersAsync(parse, count, total, runId, template.BucketCap, directory, cancellationToken);
             Task<IReadOnlyList<FaultRecord>> injecting = Task.FromResult<IReadOnlyList<FaultRecord>>([]);
-            using var quotaChannel = GrpcChannel.ForAddress(template.Quota);
+            using var quotaChannel = Tokens.Channel(template.Quota);
             if (plan.Count > 0)
             {
                 var injector = new FaultInjector(parse.GetValue(faults.SystemPid), new QuotaService.QuotaServiceClient(quotaChannel), template.BucketIds()[0],

@@ -187,7 +187,7 @@ internal sealed class Worker(WorkerOptions options, TextWriter progress)
     /// One HTTP/2 connection carries at most 100 concurrent calls, and behind DCP's proxy each connection reaches one
     /// replica; several connections spread the load over the replicas.
     /// </summary>
-    private static GrpcChannel Channel(Uri address) => GrpcChannel.ForAddress(address, new GrpcChannelOptions
+    private static GrpcChannel Channel(Uri address) => Tokens.Channel(address, new GrpcChannelOptions
     {
         HttpHandler = new SocketsHttpHandler { EnableMultipleHttp2Connections = true, PooledConnectionLifetime = TimeSpan.FromSeconds(5) },
     });

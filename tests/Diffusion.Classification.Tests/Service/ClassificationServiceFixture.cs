@@ -28,6 +28,7 @@ public sealed class ClassificationServiceFixture : IAsyncLifetime
             builder =>
             {
                 builder.AddServiceDefaults();
+                builder.AddDiffusionAuthentication();
                 builder.AddClassificationServices();
                 builder.Services.AddSingleton<TimeProvider>(new FixedClock(Today));
             },

@@ -1,4 +1,6 @@
 using Diffusion.Classification.V1;
+using Diffusion.ServiceDefaults.Security;
+using Diffusion.Testing.Auth;
 using Diffusion.Testing.Processes;
 using Google.Protobuf;
 
@@ -15,19 +17,31 @@ public sealed class PythonInteropTests(ClassificationServiceFixture service)
 
     private const string Script = """
         import sys, grpc
-        address, method, payload = sys.argv[1], sys.argv[2], bytes.fromhex(sys.argv[3])
+        address, method, payload, token = sys.argv[1], sys.argv[2], bytes.fromhex(sys.argv[3]), sys.argv[4]
+        metadata = [("authorization", "Bearer " + token)] if token else None
         with grpc.insecure_channel(address) as channel:
             call = channel.unary_unary(method)
             try:
-                print("OK " + call(payload, timeout=10).hex())
+                print("OK " + call(payload, timeout=10, metadata=metadata).hex())
             except grpc.RpcError as e:
                 print("ERROR %s %s" % (e.code().name, e.details()))
         """;
 
-    private async Task<string> CallAsync(string method, IMessage request) => (await ProcessRunner.RunAsync(
+    /// <summary>Calls as <paramref name="token"/> (default: an exporter's; "" for no token at all).</summary>
+    private async Task<string> CallAsync(string method, IMessage request, string? token = null) => (await ProcessRunner.RunAsync(
         Python,
-        ["-c", Script, $"{service.Address.Host}:{service.Address.Port}", method, Convert.ToHexString(request.ToByteArray())],
+        ["-c", Script, $"{service.Address.Host}:{service.Address.Port}", method, Convert.ToHexString(request.ToByteArray()), token ?? TestTokens.Create("python", Roles.Exporter)],
         TimeSpan.FromSeconds(30))).Trim();
+
+    [Fact]
+    public async Task Python_NoToken_Unauthenticated_AuditorClassifying_PermissionDeniedNamingTheRoles()
+    {
+        var anonymous = await CallAsync("/diffusion.classification.v1.ClassificationService/Classify", new ClassifyRequest { KnownChip = "A100" }, token: "");
+        var auditor = await CallAsync("/diffusion.classification.v1.ClassificationService/Classify", new ClassifyRequest { KnownChip = "A100" }, TestTokens.Create("python", Roles.Auditor));
+
+        Assert.StartsWith("ERROR UNAUTHENTICATED ", anonymous, StringComparison.Ordinal);
+        Assert.Equal("ERROR PERMISSION_DENIED diffusion.classification.v1.ClassificationService/Classify requires role exporter or officer or service", auditor);
+    }
 
     [Fact]
     public async Task Python_Classify_KnownChip()

@@ -83,7 +83,7 @@ public sealed class ValidationTests(ClassificationServiceFixture service)
     public async Task Classify_BytesThatAreNotAMessage_InternalNamingTheRequestType(byte[] body)
     {
         // gRPC's status code table: "error parsing request proto" is INTERNAL (grpc-dotnet alone answered UNKNOWN, as for a crash).
-        using var channel = global::Grpc.Net.Client.GrpcChannel.ForAddress(service.Address);
+        using var channel = global::Grpc.Net.Client.GrpcChannel.ForAddress(service.Address, Diffusion.Testing.Auth.TestTokens.WithToken());
         var bytes = Marshallers.Create(b => b, b => b);
         var classify = new Method<byte[], byte[]>(MethodType.Unary, ClassificationService.Descriptor.FullName, "Classify", bytes, bytes);
 

@@ -114,6 +114,7 @@ public sealed class DiffusionStack : IAsyncLifetime
             builder =>
             {
                 builder.AddServiceDefaults();
+                builder.AddDiffusionAuthentication();
                 configure(builder);
             },
             map);

@@ -27,6 +27,7 @@ internal static class DecisionsHost
 
                 builder.Configuration.AddInMemoryCollection(configuration);
                 builder.AddServiceDefaults();
+                builder.AddDiffusionAuthentication();
                 builder.AddDecisionsServices();
             },
             app => app.MapGrpcService<DecisionGrpcService>());

@@ -38,6 +38,7 @@ internal sealed class EndUsersHost : IAsyncDisposable
                     ["EndUsers:QuotaDeadline"] = "00:00:30",
                 });
                 builder.AddServiceDefaults();
+                builder.AddDiffusionAuthentication();
                 builder.AddEndUserServices();
             },
             app =>

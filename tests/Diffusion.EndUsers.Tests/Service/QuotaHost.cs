@@ -34,6 +34,7 @@ internal sealed class QuotaHost : IAsyncDisposable
                     ["Quota:RedisKeyPrefix"] = $"eu{Guid.NewGuid():N}"[..20] + ":",
                     ["Quota:DefaultRuleSet"] = "aid-2025",
                 });
+                builder.AddDiffusionAuthentication();
                 builder.AddQuotaServices();
             },
             app => app.MapGrpcService<QuotaGrpcService>());

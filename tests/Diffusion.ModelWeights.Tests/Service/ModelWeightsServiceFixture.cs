@@ -24,6 +24,7 @@ public sealed class ModelWeightsServiceFixture : IAsyncLifetime
             builder =>
             {
                 builder.AddServiceDefaults();
+                builder.AddDiffusionAuthentication();
                 builder.AddModelWeightsServices();
             },
             app =>

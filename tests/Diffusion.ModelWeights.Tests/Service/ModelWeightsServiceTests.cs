@@ -181,7 +181,7 @@ public sealed class ModelWeightsServiceTests(ModelWeightsServiceFixture service)
             MethodType.Unary, ModelWeightsService.Descriptor.FullName, "Evaluate",
             Marshallers.Create(b => b, b => b),
             Marshallers.Create((EvaluateModelResponse r) => r.ToByteArray(), EvaluateModelResponse.Parser.ParseFrom));
-        using var channel = GrpcChannel.ForAddress(service.Address);
+        using var channel = GrpcChannel.ForAddress(service.Address, Diffusion.Testing.Auth.TestTokens.WithToken());
         var invoker = channel.CreateCallInvoker();
 
         var response = await invoker.AsyncUnaryCall(evaluate, null, Deadline, withNegativeZeros);

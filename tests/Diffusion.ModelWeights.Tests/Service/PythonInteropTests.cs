@@ -1,4 +1,6 @@
 using System.Text.Json;
+using Diffusion.ServiceDefaults.Security;
+using Diffusion.Testing.Auth;
 using Diffusion.Testing.Processes;
 
 namespace Diffusion.ModelWeights.Tests.Service;
@@ -24,16 +26,23 @@ public sealed class PythonInteropTests(ModelWeightsServiceFixture service) : ICl
             "/diffusion.modelweights.v1.ModelWeightsService/Evaluate",
             request_serializer=mw.EvaluateModelRequest.SerializeToString,
             response_deserializer=mw.EvaluateModelResponse.FromString)
+        token = [("authorization", "Bearer " + sys.argv[3])]
         out = {}
-        ok = evaluate(mw.EvaluateModelRequest(
+        request = mw.EvaluateModelRequest(
             model_name="frontier", training_operations=1e26, destination_country="JP",
-            recipient_headquarters_country="US", storage_meets_security_standards=True, rule_set="aid-2025"), timeout=10)
+            recipient_headquarters_country="US", storage_meets_security_standards=True, rule_set="aid-2025")
+        try:
+            evaluate(request, timeout=10)
+            out["anonymous"] = "OK"
+        except grpc.RpcError as e:
+            out["anonymous"] = e.code().name
+        ok = evaluate(request, timeout=10, metadata=token)
         out["controlled"] = ok.controlled
         out["eccn"] = ok.eccn
         out["license_exception"] = ok.license_exception
         out["codes"] = [r.code for r in ok.reasons]
         try:
-            evaluate(mw.EvaluateModelRequest(training_operations=math.nan, rule_set="aid-2025"), timeout=10)
+            evaluate(mw.EvaluateModelRequest(training_operations=math.nan, rule_set="aid-2025"), timeout=10, metadata=token)
             out["error"] = None
         except grpc.RpcError as e:
             out["error"] = {"code": e.code().name, "details": e.details()}
@@ -42,7 +51,7 @@ public sealed class PythonInteropTests(ModelWeightsServiceFixture service) : ICl
         """;
 
     [Fact]
-    public async Task Evaluate_FromPythonGrpcio_AnswersAndRejectsNaN()
+    public async Task Evaluate_FromPythonGrpcio_AnswersWithAToken_RejectsNaN_AndRefusesNoToken()
     {
         if (!File.Exists(Python) || !File.Exists(Protoc))
         {
@@ -61,10 +70,11 @@ public sealed class PythonInteropTests(ModelWeightsServiceFixture service) : ICl
         var script = Path.Combine(_work, "call.py");
         var result = Path.Combine(_work, "result.json");
         File.WriteAllText(script, Script);
-        await ProcessRunner.RunAsync(Python, [script, $"{service.Address.Host}:{service.Address.Port}", result], ProcessTimeout);
+        await ProcessRunner.RunAsync(Python, [script, $"{service.Address.Host}:{service.Address.Port}", result, TestTokens.Create("python", Roles.Exporter)], ProcessTimeout);
 
         using var json = JsonDocument.Parse(File.ReadAllText(result));
         var root = json.RootElement;
+        Assert.Equal("UNAUTHENTICATED", root.GetProperty("anonymous").GetString());
         Assert.True(root.GetProperty("controlled").GetBoolean());
         Assert.Equal("4E091", root.GetProperty("eccn").GetString());
         Assert.Equal("AIA", root.GetProperty("license_exception").GetString());

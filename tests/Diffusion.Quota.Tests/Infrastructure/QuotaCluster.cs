@@ -38,6 +38,7 @@ internal sealed class QuotaCluster : IAsyncDisposable
             builder =>
             {
                 builder.Configuration.AddInMemoryCollection(settings);
+                builder.AddDiffusionAuthentication();
                 builder.AddQuotaServices();
             },
             app => app.MapGrpcService<QuotaGrpcService>());

@@ -1,4 +1,5 @@
 using System.Net;
+using Diffusion.Testing.Auth;
 using Grpc.Net.Client;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -19,7 +20,9 @@ namespace Diffusion.Testing.Grpc;
 ///     app => app.MapGrpcService&lt;QuotaGrpcService&gt;());
 /// var client = new QuotaService.QuotaServiceClient(server.Channel);
 /// </code>
-/// <c>AddGrpc()</c> is always called. Every start and stop is bounded by a timeout.
+/// <c>AddGrpc()</c> is always called. Every start and stop is bounded by a timeout. Services that require bearer tokens
+/// (<c>AddDiffusionAuthentication</c>) trust the tests' issuer (<see cref="TestTokens"/>), get a service identity of their
+/// own for the calls they make, and every channel handed out presents a token of every role unless told otherwise.
 /// </summary>
 public sealed class GrpcTestServer : IAsyncDisposable
 {
@@ -72,7 +75,9 @@ public sealed class GrpcTestServer : IAsyncDisposable
         });
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Services.AddGrpc();
+        builder.TrustTestIssuer();
         configureBuilder(builder);
+        builder.UseTestServiceIdentity();
 
         // Last word on endpoints: one h2c listener on an ephemeral loopback port, whatever the service configured.
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0, listen => listen.Protocols = HttpProtocols.Http2));
@@ -90,12 +95,26 @@ public sealed class GrpcTestServer : IAsyncDisposable
         return new GrpcTestServer(app, address);
     }
 
-    /// <summary>Creates another channel (e.g. with size limits); disposed with the server.</summary>
-    public GrpcChannel CreateChannel(GrpcChannelOptions? options = null)
+    /// <summary>
+    /// Creates another channel (e.g. with size limits); disposed with the server. It presents <paramref name="token"/>
+    /// (default: a token of every role) unless <paramref name="options"/> bring credentials of their own.
+    /// </summary>
+    public GrpcChannel CreateChannel(GrpcChannelOptions? options = null, string? token = null)
     {
         lock (_lock)
         {
-            return CreateChannelCore(options ?? new GrpcChannelOptions());
+            return CreateChannelCore(options ?? new GrpcChannelOptions(), token);
+        }
+    }
+
+    /// <summary>Creates a channel that presents no token at all; disposed with the server.</summary>
+    public GrpcChannel CreateAnonymousChannel()
+    {
+        lock (_lock)
+        {
+            var channel = GrpcChannel.ForAddress(Address);
+            _channels.Add(channel);
+            return channel;
         }
     }
 
@@ -116,9 +135,9 @@ public sealed class GrpcTestServer : IAsyncDisposable
         await App.DisposeAsync().ConfigureAwait(false);
     }
 
-    private GrpcChannel CreateChannelCore(GrpcChannelOptions options)
+    private GrpcChannel CreateChannelCore(GrpcChannelOptions options, string? token = null)
     {
-        var channel = GrpcChannel.ForAddress(Address, options);
+        var channel = GrpcChannel.ForAddress(Address, options.Credentials is null ? TestTokens.WithToken(options, token) : options);
         _channels.Add(channel);
         return channel;
     }

@@ -1,0 +1,7 @@
+using Diffusion.Identity;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddIdentityServices();
+var app = builder.Build();
+app.MapIdentityEndpoints();
+app.Run();

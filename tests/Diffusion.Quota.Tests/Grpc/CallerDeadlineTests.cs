@@ -20,32 +20,18 @@ public sealed class CallerDeadlineTests(RedisFixture redis, PostgresFixture post
         var buckets = Enumerable.Range(0, 1_000).Select(i => $"lpp/deadline-{i}/2026").ToList();
 
         // Rounds of 200 concurrent calls, each with a deadline of 1-20 ms: many expire while their work is under way.
-        var outcomes = new List<StatusCode>();
+        var outcomes = new List<Outcome>();
         foreach (var round in buckets.Chunk(200))
         {
-            outcomes.AddRange(await Task.WhenAll(round.Select((bucket, i) => Task.Run(async () =>
-            {
-                try
-                {
-                    await client.SetAllocationAsync(
-                        new SetAllocationRequest { BucketId = bucket, Cap = 1_000 + i, Reason = "deadline test", Actor = "officer-1" },
-                        deadline: DateTime.UtcNow.AddMilliseconds(1 + (i % 20)));
-                    return StatusCode.OK;
-                }
-                catch (RpcException e)
-                {
-                    return e.StatusCode;
-                }
-            }))));
+            outcomes.AddRange(await Task.WhenAll(round.Select((bucket, i) => CallAsync(1 + (i % 20), deadline => client.SetAllocationAsync(
+                new SetAllocationRequest { BucketId = bucket, Cap = 1_000 + i, Reason = "deadline test", Actor = "officer-1" },
+                deadline: deadline).ResponseAsync))));
         }
 
-        Assert.All(outcomes, s => Assert.Contains(s, new[] { StatusCode.OK, StatusCode.DeadlineExceeded, StatusCode.Cancelled, StatusCode.Unavailable }));
+        Assert.All(outcomes, o => Assert.True(o.IsExpected, o.ToString()));
 
-        // Work a caller abandoned finishes on its own.
-        await UntilUnchangedAsync("SELECT count(*) FROM allocation_changes");
-
-        var consistency = await client.CheckConsistencyAsync(new CheckConsistencyRequest());
-        Assert.True(consistency.Consistent, string.Join("; ", consistency.Discrepancies));
+        // Work a caller abandoned finishes on its own; then Redis must agree with the ledger.
+        await UntilConsistentAsync(client);
         for (var i = 0; i < buckets.Count; i++)
         {
             var ledgerCap = await ScalarAsync<long>("SELECT coalesce((SELECT cap FROM buckets WHERE bucket_id = $1), -1)", buckets[i]);
@@ -67,50 +53,73 @@ public sealed class CallerDeadlineTests(RedisFixture redis, PostgresFixture post
         }
 
         // Even ids commit, odd ids release, each caller giving up after 1-20 ms.
+        var outcomes = new List<Outcome>();
         foreach (var round in ids.Chunk(200))
         {
-            await Task.WhenAll(round.Select((id, i) => Task.Run(async () =>
-            {
-                var deadline = DateTime.UtcNow.AddMilliseconds(1 + (i % 20));
-                try
-                {
-                    if (i % 2 == 0)
-                    {
-                        await client.CommitAsync(new CommitRequest { ReservationId = id }, deadline: deadline);
-                    }
-                    else
-                    {
-                        await client.ReleaseAsync(new ReleaseRequest { ReservationId = id }, deadline: deadline);
-                    }
-                }
-                catch (RpcException e) when (e.StatusCode is StatusCode.DeadlineExceeded or StatusCode.Cancelled)
-                {
-                    // The caller stopped waiting; the work goes on or never started.
-                }
-            })));
+            outcomes.AddRange(await Task.WhenAll(round.Select((id, i) => CallAsync(1 + (i % 20), deadline => i % 2 == 0
+                ? client.CommitAsync(new CommitRequest { ReservationId = id }, deadline: deadline).ResponseAsync
+                : client.ReleaseAsync(new ReleaseRequest { ReservationId = id }, deadline: deadline).ResponseAsync))));
         }
 
-        // Work a caller abandoned finishes on its own; then Redis must agree with the ledger.
-        await UntilUnchangedAsync("SELECT count(*) FROM reservations WHERE state = 1");
+        Assert.All(outcomes, o => Assert.True(o.IsExpected, o.ToString()));
 
-        var consistency = await client.CheckConsistencyAsync(new CheckConsistencyRequest());
-        Assert.True(consistency.Consistent, string.Join("; ", consistency.Discrepancies));
+        // Work a caller abandoned finishes on its own; then Redis must agree with the ledger.
+        await UntilConsistentAsync(client);
     }
 
-    /// <summary>Waits (at most 5 s) until a count in the ledger stays the same for 100 ms.</summary>
-    private async Task UntilUnchangedAsync(string countSql)
+    /// <summary>Makes a call with a deadline <paramref name="milliseconds"/> from now, on the thread pool, and records its answer.</summary>
+    private static Task<Outcome> CallAsync(int milliseconds, Func<DateTime, Task> call) => Task.Run(async () =>
     {
-        long last = -1;
-        for (var attempt = 0; attempt < 50; attempt++)
+        var deadline = DateTime.UtcNow.AddMilliseconds(milliseconds);
+        try
         {
-            await Task.Delay(100);
-            var now = await ScalarAsync<long>(countSql);
-            if (now == last)
+            await call(deadline);
+            return new Outcome(Status.DefaultSuccess, deadline, DateTime.UtcNow);
+        }
+        catch (RpcException e)
+        {
+            return new Outcome(e.Status, deadline, DateTime.UtcNow);
+        }
+    });
+
+    /// <summary>
+    /// Waits until Redis agrees with the ledger. Work a caller abandoned goes on detached, and while a change is between
+    /// Redis and the ledger's commit the two differ; on a loaded machine (CI, other builds) that work can take seconds.
+    /// A split that the work leaves behind never heals (until a rebuild), so a difference that lasts 60 s fails.
+    /// </summary>
+    private static async Task UntilConsistentAsync(QuotaService.QuotaServiceClient client)
+    {
+        var until = DateTime.UtcNow.AddSeconds(60);
+        while (true)
+        {
+            var consistency = await client.CheckConsistencyAsync(new CheckConsistencyRequest());
+            if (consistency.Consistent || DateTime.UtcNow > until)
             {
+                Assert.True(consistency.Consistent, string.Join("; ", consistency.Discrepancies.Take(10)));
                 return;
             }
 
-            last = now;
+            await Task.Delay(200);
         }
+    }
+
+    /// <summary>
+    /// A call's answer, when its caller gave up and when the answer came. OK, DEADLINE_EXCEEDED, CANCELLED and
+    /// UNAVAILABLE are answers Quota or the client give. Once the deadline has passed, INTERNAL and RESOURCE_EXHAUSTED
+    /// are the transport's too: the server's own deadline ends the stream with an HTTP/2 reset, which cannot carry
+    /// DEADLINE_EXCEEDED, and on a loaded machine the reset can reach the client before its deadline timer runs
+    /// (gRPC calls DEADLINE_EXCEEDED over HTTP/2 "best effort" for this reason: grpc/grpc#2685); and a client that resets
+    /// hundreds of streams while their handlers are still finishing meets Kestrel's HTTP/2 rapid-reset protection
+    /// (ENHANCE_YOUR_CALM, then the connection closed), which the client reports as RESOURCE_EXHAUSTED or INTERNAL.
+    /// Either before the deadline is a fault. Seen once in a CI run and in 1 of 5 runs at load average 35: 99 calls
+    /// INTERNAL, the second hundred of one round, i.e. the calls of one HTTP/2 connection.
+    /// </summary>
+    private sealed record Outcome(Status Status, DateTime Deadline, DateTime AnsweredAt)
+    {
+        public bool IsExpected => Status.StatusCode is StatusCode.OK or StatusCode.DeadlineExceeded or StatusCode.Cancelled or StatusCode.Unavailable
+            || (Status.StatusCode is StatusCode.Internal or StatusCode.ResourceExhausted && AnsweredAt >= Deadline);
+
+        public override string ToString() =>
+            $"{Status.StatusCode} \"{Status.Detail}\" answered {(AnsweredAt - Deadline).TotalMilliseconds:0.0} ms after the deadline";
     }
 }

@@ -103,6 +103,18 @@ internal static class CliApp
     {
         var context = new CliContext(console, output, endpoints);
         var parse = Build(context).Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            // System.CommandLine would answer a parse error with exit code 1, which this CLI keeps for a service's error.
+            foreach (var problem in parse.Errors)
+            {
+                await error.WriteLineAsync("diffusion: " + problem.Message).ConfigureAwait(false);
+            }
+
+            await error.WriteLineAsync("diffusion: see `diffusion --help`").ConfigureAwait(false);
+            return 2;
+        }
+
         try
         {
             return await parse.InvokeAsync(new InvocationConfiguration { Output = output, Error = error, EnableDefaultExceptionHandler = false }, cancellationToken).ConfigureAwait(false);

@@ -102,8 +102,21 @@ public sealed class ParsingTests
     {
         var run = await CliRun.RunAsync(["decide"]);
 
-        Assert.NotEqual(0, run.ExitCode);
+        Assert.Equal(2, run.ExitCode);
         Assert.Contains("--batch", run.Output + run.Error, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("decide", "--no-such-option")]
+    [InlineData("no-such-command")]
+    [InlineData("classify", "--bits", "8", "--tops", "not-a-number")]
+    public async Task ParseErrors_ExitTwoNamingTheProblem(params string[] args)
+    {
+        var run = await CliRun.RunAsync(args);
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.StartsWith("diffusion: ", run.Error, StringComparison.Ordinal);
+        Assert.Contains(args[^1], run.Error, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -111,7 +124,7 @@ public sealed class ParsingTests
     {
         var run = await CliRun.RunAsync(["classify", "--tops", "1979"]);
 
-        Assert.NotEqual(0, run.ExitCode);
+        Assert.Equal(2, run.ExitCode);
         Assert.Contains("--bits", run.Output + run.Error, StringComparison.Ordinal);
     }
 

@@ -27,18 +27,20 @@ internal static class ClassifyCommand
         };
         command.Validators.Add(result =>
         {
-            var byName = result.GetValue(chip) is not null;
-            var byRate = result.GetValue(tops) is not null;
-            var byMemory = result.GetValue(memoryBandwidth) is not null;
+            // Which options were given, not their values: GetValue throws on a value that does not parse, and that
+            // value's own parse error is already reported.
+            var byName = result.GetResult(chip) is not null;
+            var byRate = result.GetResult(tops) is not null;
+            var byMemory = result.GetResult(memoryBandwidth) is not null;
             if ((byName ? 1 : 0) + (byRate ? 1 : 0) + (byMemory ? 1 : 0) != 1)
             {
                 result.AddError("give exactly one of --chip NAME, --tops N --bits B [--die-area A], or --memory-bandwidth N --package-area A");
             }
-            else if (byRate && result.GetValue(bits) is null)
+            else if (byRate && result.GetResult(bits) is null)
             {
                 result.AddError("--tops needs --bits");
             }
-            else if (byMemory && result.GetValue(packageArea) is null)
+            else if (byMemory && result.GetResult(packageArea) is null)
             {
                 result.AddError("--memory-bandwidth needs --package-area");
             }

@@ -67,7 +67,6 @@ internal sealed class Worker(WorkerOptions options, TextWriter progress)
                     BucketId = bucket,
                     Cap = options.BucketCap,
                     Reason = $"load test {options.RunId}",
-                    Actor = "diffusion-loadtest",
                 }, o),
                 (_, e) => e with { Cap = options.BucketCap },
                 cancellationToken);

@@ -1,5 +1,7 @@
 using Diffusion.Quota.Reservations;
 using Diffusion.Quota.V1;
+using Diffusion.ServiceDefaults;
+using Diffusion.ServiceDefaults.Security;
 using Grpc.Core;
 using Microsoft.Extensions.Options;
 
@@ -22,9 +24,6 @@ public sealed class QuotaGrpcService : QuotaService.QuotaServiceBase
         this.engine = engine;
         this.options = options;
     }
-
-    /// <summary>Metadata key naming the officer when SetAllocationRequest.actor is empty.</summary>
-    public const string ActorHeader = "x-actor";
 
     /// <inheritdoc />
     public override Task<ReserveResponse> Reserve(ReserveRequest request, ServerCallContext context) =>
@@ -65,9 +64,15 @@ public sealed class QuotaGrpcService : QuotaService.QuotaServiceBase
             QuotaRequestValidation.RequireCap(request.Cap);
             QuotaRequestValidation.RequireReason(request.Reason);
             QuotaRequestValidation.RequireText(request.Actor, "actor", QuotaRequestValidation.MaxIdLength);
-            var actor = !string.IsNullOrWhiteSpace(request.Actor)
-                ? request.Actor
-                : context.RequestHeaders.GetValue(ActorHeader) is { Length: > 0 } header ? header : "unknown";
+            // Who changed a cap is the authenticated caller, never what the request (or a header) claims
+            // (docs/quota-invariants.md, invariant 6): a claim naming someone else is refused, not recorded.
+            var actor = CallerIdentity.Subject(context);
+            if (request.Actor.Length > 0 && !string.Equals(request.Actor, actor, StringComparison.Ordinal))
+            {
+                throw new RpcException(new Status(StatusCode.InvalidArgument,
+                    $"actor: {RequestText.Quote(request.Actor)} is not the authenticated caller; the change is recorded as the token's subject (leave actor empty)"));
+            }
+
             var answer = await engine.SetAllocationAsync(request.BucketId, request.Cap, actor, request.Reason.Trim(), context.CancellationToken);
             return new SetAllocationResponse
             {

@@ -115,7 +115,7 @@ public sealed class DecisionScenarioTests(DiffusionStack stack)
         const string bucket = "country/KE/2025-2027";
         var server = new OrderItem { Assembly = new Assembly { Name = "HGX H100", Parts = { new AssemblyPart { KnownChip = "NVIDIA H100 SXM", Count = 8 } } }, Quantity = 250 };
         const long orderTpp = 2000 * H100Tpp;
-        await stack.QuotaClient.SetAllocationAsync(new SetAllocationRequest { BucketId = bucket, Cap = 2 * orderTpp, Reason = "test: two orders' worth", Actor = "scenario-test" });
+        await stack.QuotaClient.SetAllocationAsync(new SetAllocationRequest { BucketId = bucket, Cap = 2 * orderTpp, Reason = "test: two orders' worth" });
 
         var answers = new List<DecideResponse>();
         for (var i = 1; i <= 3; i++)

@@ -24,7 +24,7 @@ public sealed class CallerDeadlineTests(RedisFixture redis, PostgresFixture post
         foreach (var round in buckets.Chunk(200))
         {
             outcomes.AddRange(await Task.WhenAll(round.Select((bucket, i) => CallAsync(1 + (i % 20), deadline => client.SetAllocationAsync(
-                new SetAllocationRequest { BucketId = bucket, Cap = 1_000 + i, Reason = "deadline test", Actor = "officer-1" },
+                new SetAllocationRequest { BucketId = bucket, Cap = 1_000 + i, Reason = "deadline test" },
                 deadline: deadline).ResponseAsync))));
         }
 

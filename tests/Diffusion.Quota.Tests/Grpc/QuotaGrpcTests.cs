@@ -1,6 +1,8 @@
 using Diffusion.Quota.Tests.Infrastructure;
 using Diffusion.Quota.V1;
 using Diffusion.ServiceDefaults;
+using Diffusion.ServiceDefaults.Security;
+using Diffusion.Testing.Auth;
 using Diffusion.Testing.Postgres;
 using Diffusion.Testing.Redis;
 using Grpc.Core;
@@ -16,7 +18,7 @@ public sealed class QuotaGrpcTests(RedisFixture redis, PostgresFixture postgres)
     {
         await using var cluster = await QuotaCluster.StartAsync(Settings(), 3);
         const string bucket = "country/MX/2025-2027";
-        await cluster.Client(0)!.SetAllocationAsync(new SetAllocationRequest { BucketId = bucket, Cap = 10_000, Reason = "test cap", Actor = "officer-1" });
+        await cluster.Client(0)!.SetAllocationAsync(new SetAllocationRequest { BucketId = bucket, Cap = 10_000, Reason = "test cap" });
 
         using var stop = new CancellationTokenSource();
         var violations = 0;
@@ -120,22 +122,31 @@ public sealed class QuotaGrpcTests(RedisFixture redis, PostgresFixture postgres)
     }
 
     [Fact]
-    public async Task SetAllocation_ActorFromMetadata_IsAudited()
+    public async Task SetAllocation_AuditsTheAuthenticatedSubject_IgnoresAnActorHeader_RefusesAnotherActorInTheBody()
     {
         await using var cluster = await QuotaCluster.StartAsync(Settings(), 1);
-        var client = cluster.Client(0)!;
+        var officer = cluster.Client(0, TestTokens.Create("officer-42", Roles.Officer));
 
-        var answer = await client.SetAllocationAsync(
+        var answer = await officer.SetAllocationAsync(
             new SetAllocationRequest { BucketId = "country/SA/2025-2027", Cap = 1_580_000_000, Reason = "government-to-government agreement" },
-            new Metadata { { "x-actor", "officer-42" } });
+            new Metadata { { "x-actor", "someone-else" } });
+        var claimed = await Assert.ThrowsAsync<RpcException>(() => officer.SetAllocationAsync(
+            new SetAllocationRequest { BucketId = "country/SA/2025-2027", Cap = 1, Reason = "r", Actor = "officer-7" }).ResponseAsync);
+        var own = await officer.SetAllocationAsync(
+            new SetAllocationRequest { BucketId = "country/SA/2025-2027", Cap = 1_580_000_001, Reason = "correction", Actor = "officer-42" });
 
         Assert.Equal(-1, answer.PreviousCap);
         Assert.Equal(1_580_000_000, answer.Balance.Cap);
-        Assert.Equal("officer-42", await ScalarAsync<string>("SELECT actor FROM allocation_changes WHERE bucket_id = 'country/SA/2025-2027'"));
-        Assert.Equal("government-to-government agreement", await ScalarAsync<string>("SELECT reason FROM allocation_changes"));
-        Assert.Equal(answer.ChangedAt.ToDateTime(), await ScalarAsync<DateTime>("SELECT changed_at FROM allocation_changes"));
-        var listed = await client.ListBucketsAsync(new ListBucketsRequest { Prefix = "country/" });
-        Assert.Equal(1_580_000_000, Assert.Single(listed.Balances).Cap);
+        Assert.Equal(StatusCode.InvalidArgument, claimed.StatusCode);
+        Assert.StartsWith("actor: 'officer-7' is not the authenticated caller", claimed.Status.Detail, StringComparison.Ordinal);
+        Assert.Equal(1_580_000_000, own.PreviousCap);
+        Assert.Equal(2L, await ScalarAsync<long>("SELECT count(*) FROM allocation_changes WHERE bucket_id = 'country/SA/2025-2027'"));
+        Assert.Equal(1L, await ScalarAsync<long>("SELECT count(DISTINCT actor) FROM allocation_changes WHERE bucket_id = 'country/SA/2025-2027'"));
+        Assert.Equal("officer-42", await ScalarAsync<string>("SELECT actor FROM allocation_changes WHERE bucket_id = 'country/SA/2025-2027' ORDER BY change_id LIMIT 1"));
+        Assert.Equal("government-to-government agreement", await ScalarAsync<string>("SELECT reason FROM allocation_changes ORDER BY change_id LIMIT 1"));
+        Assert.Equal(answer.ChangedAt.ToDateTime(), await ScalarAsync<DateTime>("SELECT changed_at FROM allocation_changes ORDER BY change_id LIMIT 1"));
+        var listed = await officer.ListBucketsAsync(new ListBucketsRequest { Prefix = "country/" });
+        Assert.Equal(1_580_000_001, Assert.Single(listed.Balances).Cap);
     }
 
     [Fact]

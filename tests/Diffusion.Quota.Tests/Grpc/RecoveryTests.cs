@@ -24,7 +24,7 @@ public sealed class RecoveryTests(RedisFixture redis, PostgresFixture postgres) 
     {
         await using var ownRedis = await RedisServer.StartAsync();
         await using var cluster = await QuotaCluster.StartAsync(Settings(ownRedis.ConnectionString), 3);
-        await cluster.Client(0)!.SetAllocationAsync(new SetAllocationRequest { BucketId = Bucket, Cap = Cap, Reason = "test cap", Actor = "t" });
+        await cluster.Client(0)!.SetAllocationAsync(new SetAllocationRequest { BucketId = Bucket, Cap = Cap, Reason = "test cap" });
 
         var acked = new ConcurrentDictionary<string, ReserveResponse>();
         var load = RunLoadAsync(cluster, acked, count: 2_400);
@@ -41,7 +41,7 @@ public sealed class RecoveryTests(RedisFixture redis, PostgresFixture postgres) 
     public async Task ReplicaKilled_DuringLoad_NoAcknowledgedReservationLostNothingBeyondCap()
     {
         await using var cluster = await QuotaCluster.StartAsync(Settings(), 3);
-        await cluster.Client(0)!.SetAllocationAsync(new SetAllocationRequest { BucketId = Bucket, Cap = Cap, Reason = "test cap", Actor = "t" });
+        await cluster.Client(0)!.SetAllocationAsync(new SetAllocationRequest { BucketId = Bucket, Cap = Cap, Reason = "test cap" });
 
         var acked = new ConcurrentDictionary<string, ReserveResponse>();
         var load = RunLoadAsync(cluster, acked, count: 2_400);

@@ -50,6 +50,10 @@ internal sealed class QuotaCluster : IAsyncDisposable
     public QuotaService.QuotaServiceClient? Client(int index) =>
         servers[index] is { } server ? new QuotaService.QuotaServiceClient(server.Channel) : null;
 
+    /// <summary>A client of live replica <paramref name="index"/> presenting <paramref name="token"/>.</summary>
+    public QuotaService.QuotaServiceClient Client(int index, string token) =>
+        new(servers[index]!.CreateChannel(token: token));
+
     /// <summary>Stops a replica at once: in-flight calls fail, the host does not wait for them.</summary>
     public async Task KillAsync(int index)
     {

@@ -16,6 +16,13 @@ public sealed class DecisionsOptions
     [Range(0, 31_536_000)]
     public int ReservationTtlSeconds { get; set; }
 
+    /// <summary>
+    /// How many orders of one DecideStream are decided at once. The next order is read only when one of them is
+    /// answered, so this bounds a stream's memory; more decide faster until the downstream services are saturated.
+    /// </summary>
+    [Range(1, 4096)]
+    public int StreamWindow { get; set; } = 64;
+
     /// <summary>The country goods are exported from when an order does not say (ISO 3166-1 alpha-2).</summary>
     [Required]
     [RegularExpression("^[A-Z]{2}$")]

@@ -1,5 +1,6 @@
 using Diffusion.Classification.V1;
 using Diffusion.Decisions.Composition;
+using Diffusion.Decisions.Streaming;
 using Diffusion.Endusers.V1;
 using Diffusion.Modelweights.V1;
 using Diffusion.Quota.V1;
@@ -33,6 +34,7 @@ public static class DecisionsServiceExtensions
         builder.Services.AddSingleton<DecisionRuleData>();
         builder.Services.AddSingleton<ItemClassifier>();
         builder.Services.AddSingleton<OrderDecider>();
+        builder.Services.AddSingleton<OrderBookStream>();
         return builder;
     }
 }

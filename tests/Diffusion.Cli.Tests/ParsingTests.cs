@@ -29,10 +29,35 @@ public sealed class ParsingTests
     [Fact]
     public void ReadBatch_SampleBatch_OneOrderPerLine()
     {
-        var orders = OrderFiles.ReadBatch(CliRun.Sample("batch.jsonl"));
+        var lines = OrderFiles.ReadBatch(CliRun.Sample("batch.jsonl")).ToList();
 
-        Assert.Equal(12, orders.Count);
-        Assert.Equal(orders.Count, orders.Select(o => o.OrderId).Distinct().Count());
+        Assert.Equal(12, lines.Count);
+        Assert.All(lines, l => Assert.Null(l.Problem));
+        Assert.Equal(lines.Count, lines.Select(l => l.Order!.OrderId).Distinct().Count());
+        Assert.Equal(12, OrderFiles.CountBatch(CliRun.Sample("batch.jsonl")));
+    }
+
+    [Fact]
+    public void ReadBatch_ALineThatIsNotAnOrder_ComesBackWithItsProblem_AndTheRestIsRead()
+    {
+        var path = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllLines(path, ["# a comment", """{"order_id":"a"}""", "", "{not json", """{"order_id":"b"}"""]);
+
+            var lines = OrderFiles.ReadBatch(path).ToList();
+
+            Assert.Equal([2, 4, 5], lines.Select(l => l.LineNumber));
+            Assert.Equal("a", lines[0].Order!.OrderId);
+            Assert.Null(lines[1].Order);
+            Assert.Contains($"{path}:4", lines[1].Problem, StringComparison.Ordinal);
+            Assert.Equal("b", lines[2].Order!.OrderId);
+            Assert.Equal(3, OrderFiles.CountBatch(path));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using Diffusion.Decisions.Composition;
+using Diffusion.Decisions.Streaming;
 using Diffusion.Decisions.V1;
 using Grpc.Core;
 
@@ -9,7 +10,7 @@ namespace Diffusion.Decisions.Grpc;
 /// outcomes (denied, allocation used up) are answers; bad input is INVALID_ARGUMENT naming the field; a service it
 /// needs being down is UNAVAILABLE, with nothing reserved.
 /// </summary>
-internal sealed class DecisionGrpcService(OrderDecider decider, DecisionRuleData ruleData, TimeProvider time) : DecisionService.DecisionServiceBase
+internal sealed class DecisionGrpcService(OrderDecider decider, OrderBookStream orderBook, DecisionRuleData ruleData, TimeProvider time) : DecisionService.DecisionServiceBase
 {
     /// <inheritdoc/>
     public override Task<DecideResponse> Decide(DecideRequest request, ServerCallContext context)
@@ -17,6 +18,13 @@ internal sealed class DecisionGrpcService(OrderDecider decider, DecisionRuleData
         ArgumentNullException.ThrowIfNull(context);
         OrderValidation.Validate(request, requireOrderId: !request.DryRun);
         return decider.DecideAsync(request, ruleSetId: null, reserve: !request.DryRun, context.CancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public override Task DecideStream(IAsyncStreamReader<DecideRequest> requestStream, IServerStreamWriter<DecideStreamResponse> responseStream, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return orderBook.RunAsync(requestStream, responseStream, context.CancellationToken);
     }
 
     /// <inheritdoc/>

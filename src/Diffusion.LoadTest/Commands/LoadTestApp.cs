@@ -12,5 +12,6 @@ internal static class LoadTestApp
         MergeCommand.Create(),
         CheckCommand.Create(),
         FaultsCommand.Create(),
+        OrderBookCommand.Create(),
     };
 }

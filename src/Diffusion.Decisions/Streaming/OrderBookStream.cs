@@ -1,0 +1,104 @@
+using System.Threading.Channels;
+using Diffusion.Decisions.Composition;
+using Diffusion.Decisions.Grpc;
+using Diffusion.Decisions.V1;
+using Grpc.Core;
+using Microsoft.Extensions.Options;
+
+namespace Diffusion.Decisions.Streaming;
+
+/// <summary>
+/// Decides the orders of one <c>DecideStream</c> call. A window of at most <see cref="DecisionsOptions.StreamWindow"/>
+/// orders is decided at once; the next order is read only when the window has room, and answers are written in the
+/// order the orders came, so memory per stream is bounded by the window whatever the client sends. When the client
+/// reads slowly, writing waits (HTTP/2 flow control), the window fills, reading stops, and the client's sends wait in
+/// turn. One order's failure is that order's answer; only the call's cancellation ends the stream early.
+/// </summary>
+internal sealed partial class OrderBookStream(OrderDecider decider, IOptions<DecisionsOptions> options, ILogger<OrderBookStream> logger)
+{
+    /// <summary>Reads orders from <paramref name="orders"/> until the client completes, answering each on <paramref name="answers"/>.</summary>
+    public async Task RunAsync(IAsyncStreamReader<DecideRequest> orders, IServerStreamWriter<DecideStreamResponse> answers, CancellationToken cancellationToken)
+    {
+        // Each entry is an order being decided; the writer awaits them first in, first out.
+        var window = Channel.CreateBounded<Task<DecideStreamResponse>>(new BoundedChannelOptions(options.Value.StreamWindow)
+        {
+            SingleReader = true,
+            SingleWriter = true,
+        });
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var writing = WriteAnswersAsync(window.Reader, answers, stop);
+        try
+        {
+            ulong index = 0;
+            while (await orders.MoveNext(stop.Token).ConfigureAwait(false))
+            {
+                await window.Writer.WriteAsync(DecideOneAsync(index++, orders.Current, stop.Token), stop.Token).ConfigureAwait(false);
+            }
+        }
+        catch
+        {
+            // The request stream broke or the call was cancelled: stop deciding what is in the window.
+            await stop.CancelAsync().ConfigureAwait(false);
+            throw;
+        }
+        finally
+        {
+            window.Writer.TryComplete();
+            await writing.ConfigureAwait(false);
+
+            // Orders left in the window when the stream stopped early end cancelled; observe them so none is unobserved.
+            while (window.Reader.TryRead(out var left))
+            {
+                _ = left.ContinueWith(static t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+            }
+        }
+    }
+
+    private static async Task WriteAnswersAsync(ChannelReader<Task<DecideStreamResponse>> window, IServerStreamWriter<DecideStreamResponse> answers, CancellationTokenSource stop)
+    {
+        try
+        {
+            await foreach (var answer in window.ReadAllAsync(stop.Token).ConfigureAwait(false))
+            {
+                await answers.WriteAsync(await answer.ConfigureAwait(false), stop.Token).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            // The reader failed or the call ended: nobody is listening for the rest.
+        }
+        catch
+        {
+            // Writing failed (the client went away): stop reading and deciding.
+            await stop.CancelAsync().ConfigureAwait(false);
+        }
+    }
+
+    private async Task<DecideStreamResponse> DecideOneAsync(ulong index, DecideRequest order, CancellationToken cancellationToken)
+    {
+        var answer = new DecideStreamResponse { Index = index, OrderId = order.OrderId };
+        try
+        {
+            OrderValidation.Validate(order, requireOrderId: !order.DryRun);
+            answer.Decision = await decider.DecideAsync(order, ruleSetId: null, reserve: !order.DryRun, cancellationToken).ConfigureAwait(false);
+        }
+        catch (RpcException e) when (!cancellationToken.IsCancellationRequested)
+        {
+            answer.Error = OrderErrors.Of(e.Status);
+        }
+        catch (Exception e) when (e is not (OperationCanceledException or RpcException) && !cancellationToken.IsCancellationRequested)
+        {
+            // A fault of ours, not the order's: the order is answered INTERNAL (as Decide would fail), the others go on.
+            Log.OrderFailed(logger, index, e);
+            answer.Error = OrderErrors.Of(new Status(StatusCode.Internal, "the order could not be decided (internal error; see the service log)"));
+        }
+
+        return answer;
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(1, LogLevel.Error, "DecideStream: order at index {Index} failed")]
+        public static partial void OrderFailed(ILogger logger, ulong index, Exception exception);
+    }
+}

@@ -1,22 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
 using Diffusion.Benchmarks.Baseline;
-using Diffusion.Classification;
-using Diffusion.Classification.Grpc;
-using Diffusion.Decisions;
-using Diffusion.Decisions.Grpc;
 using Diffusion.Decisions.V1;
-using Diffusion.ModelWeights;
-using Diffusion.ModelWeights.Grpc;
-using Diffusion.Quota.Grpc;
-using Diffusion.Testing.Grpc;
-using Diffusion.Testing.Postgres;
-using Diffusion.Testing.Processes;
-using Diffusion.Testing.Redis;
 using Google.Protobuf.WellKnownTypes;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.Hosting;
 
 namespace Diffusion.Benchmarks.Decisions;
 
@@ -39,96 +25,54 @@ internal sealed class DecisionsBenchmark : IBenchmark
     {
         var seconds = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 10;
         var concurrency = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 16;
-        await using var redis = await RedisServer.StartAsync(cancellationToken: cancellationToken);
-        await using var postgres = await PostgresServer.StartAsync(cancellationToken: cancellationToken);
-        var ledger = await postgres.CreateDatabaseAsync("ledger", cancellationToken);
-        var servers = new List<GrpcTestServer>();
-        try
+        await using var stack = await DecisionsStack.StartAsync(new Dictionary<string, string?>(), cancellationToken);
+        var decisions = stack.Decisions;
+        var emptyInvoker = decisions.Channel.CreateCallInvoker();
+        var client = new DecisionService.DecisionServiceClient(decisions.Channel);
+        var empty = new Empty();
+        var cases = new (string Name, Func<Task> Call)[]
         {
-            var quota = await Start(servers, b =>
-            {
-                b.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-                {
-                    ["ConnectionStrings:redis"] = redis.ConnectionString,
-                    ["ConnectionStrings:ledger"] = ledger,
-                });
-                b.AddQuotaServices();
-            }, app => app.MapGrpcService<QuotaGrpcService>());
-            var classification = await Start(servers, b => b.AddClassificationServices(), app =>
-            {
-                app.MapGrpcService<ClassificationGrpcService>();
-                app.MapGrpcService<EmptyUnaryService>();
-            });
-            var modelWeights = await Start(servers, b => b.AddModelWeightsServices(), app => app.MapGrpcService<ModelWeightsGrpcService>());
-            var decisions = await Start(servers, b =>
-            {
-                b.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-                {
-                    ["services:classification:grpc:0"] = classification.Address.ToString(),
-                    ["services:modelweights:grpc:0"] = modelWeights.Address.ToString(),
-                    ["services:quota:grpc:0"] = quota.Address.ToString(),
-                    ["services:endusers:grpc:0"] = $"http://127.0.0.1:{FreePort.Next()}",
-                });
-                b.AddDecisionsServices();
-            }, app =>
-            {
-                app.MapGrpcService<DecisionGrpcService>();
-                app.MapGrpcService<EmptyUnaryService>();
-            });
+            ("empty unary (baseline)", async () => await emptyInvoker.AsyncUnaryCall(EmptyServiceBase.PingMethod, null, default, empty)),
+            ("Decide, dry run (Classify + GetBalance)", async () => await client.DecideAsync(Order(dryRun: true))),
+            ("Decide, LPP reserved (Classify + Reserve, durable)", async () => await client.DecideAsync(Order(dryRun: false))),
+            ("Decide, Tier 3 (Classify only, nothing to reserve)", async () => await client.DecideAsync(Order(dryRun: false, destination: "CN"))),
+            ("Decide, Tier 3, 8 lines (classification only)", async () => await client.DecideAsync(Order(dryRun: false, destination: "CN", lines: 8))),
+        };
 
-            var emptyInvoker = decisions.Channel.CreateCallInvoker();
-            var client = new DecisionService.DecisionServiceClient(decisions.Channel);
-            var empty = new Empty();
-            var cases = new (string Name, Func<Task> Call)[]
-            {
-                ("empty unary (baseline)", async () => await emptyInvoker.AsyncUnaryCall(EmptyServiceBase.PingMethod, null, default, empty)),
-                ("Decide, dry run (Classify + GetBalance)", async () => await client.DecideAsync(Order(dryRun: true))),
-                ("Decide, LPP reserved (Classify + Reserve, durable)", async () => await client.DecideAsync(Order(dryRun: false))),
-                ("Decide, Tier 3 (Classify only, nothing to reserve)", async () => await client.DecideAsync(Order(dryRun: false, destination: "CN"))),
-            };
+        Console.WriteLine($"decisions benchmark: {Math.Max(1, seconds / 2)} interleaved rounds of 2 s per case, {concurrency} concurrent callers, {Environment.ProcessorCount} cores (client, 4 services, Redis and PostgreSQL all on them)");
+        foreach (var (_, call) in cases)
+        {
+            await MeasureAsync(call, concurrency, TimeSpan.FromSeconds(1), cancellationToken);
+        }
 
-            Console.WriteLine($"decisions benchmark: {Math.Max(1, seconds / 2)} interleaved rounds of 2 s per case, {concurrency} concurrent callers, {Environment.ProcessorCount} cores (client, 4 services, Redis and PostgreSQL all on them)");
-            foreach (var (_, call) in cases)
-            {
-                await MeasureAsync(call, concurrency, TimeSpan.FromSeconds(1), cancellationToken);
-            }
-
-            var results = cases.Select(_ => new Measurement()).ToArray();
-            for (var round = 0; round < Math.Max(1, seconds / 2); round++)
-            {
-                for (var i = 0; i < cases.Length; i++)
-                {
-                    results[i].Add(await MeasureAsync(cases[i].Call, concurrency, TimeSpan.FromSeconds(2), cancellationToken));
-                }
-            }
-
-            var baseline = results[0].PerSecond;
-            Console.WriteLine();
-            Console.WriteLine("| call | calls/s | vs empty unary | p50 ms | p99 ms |");
-            Console.WriteLine("|---|---:|---:|---:|---:|");
+        var results = cases.Select(_ => new Measurement()).ToArray();
+        for (var round = 0; round < Math.Max(1, seconds / 2); round++)
+        {
             for (var i = 0; i < cases.Length; i++)
             {
-                var r = results[i];
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"| {cases[i].Name} | {r.PerSecond:N0} | {r.PerSecond / baseline:P1} | {r.Percentile(0.50):0.00} | {r.Percentile(0.99):0.00} |"));
+                results[i].Add(await MeasureAsync(cases[i].Call, concurrency, TimeSpan.FromSeconds(2), cancellationToken));
             }
+        }
 
-            return 0;
-        }
-        finally
+        var baseline = results[0].PerSecond;
+        Console.WriteLine();
+        Console.WriteLine("| call | calls/s | vs empty unary | p50 ms | p99 ms |");
+        Console.WriteLine("|---|---:|---:|---:|---:|");
+        for (var i = 0; i < cases.Length; i++)
         {
-            foreach (var server in Enumerable.Reverse(servers))
-            {
-                await server.DisposeAsync();
-            }
+            var r = results[i];
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"| {cases[i].Name} | {r.PerSecond:N0} | {r.PerSecond / baseline:P1} | {r.Percentile(0.50):0.00} | {r.Percentile(0.99):0.00} |"));
         }
+
+        return 0;
     }
 
     // A fresh order each call: 8 H100 to a Tier 2 destination; consignees rotate so no LPP cap (26.9M TPP a year) runs out.
-    private DecideRequest Order(bool dryRun, string destination = "AE")
+    private DecideRequest Order(bool dryRun, string destination = "AE", int lines = 1)
     {
         var n = Interlocked.Increment(ref orders);
-        return new DecideRequest
+        var order = new DecideRequest
         {
             OrderId = string.Create(CultureInfo.InvariantCulture, $"bench-{Environment.ProcessId}-{n}"),
             DestinationCountry = destination,
@@ -137,18 +81,12 @@ internal sealed class DecisionsBenchmark : IBenchmark
             DryRun = dryRun,
             Items = { new OrderItem { KnownChip = "NVIDIA H100 SXM", Quantity = 8 } },
         };
-    }
-
-    // Each host is wired as its Program.cs wires it: service defaults (telemetry, service discovery, gRPC health) first.
-    private static async Task<GrpcTestServer> Start(List<GrpcTestServer> servers, Action<WebApplicationBuilder> configure, Action<WebApplication> map)
-    {
-        var server = await GrpcTestServer.StartAsync(builder =>
+        for (var line = 1; line < lines; line++)
         {
-            builder.AddServiceDefaults();
-            configure(builder);
-        }, map);
-        servers.Add(server);
-        return server;
+            order.Items.Add(new OrderItem { KnownChip = line % 2 == 0 ? "NVIDIA H100 SXM" : "NVIDIA H200 SXM", Quantity = (uint)line });
+        }
+
+        return order;
     }
 
     // Every latency of `concurrency` callers looping until the duration is over, and the time taken; every call must succeed.

@@ -1,6 +1,7 @@
 using Diffusion.Classification.V1;
 using Diffusion.Rules;
 using Diffusion.Rules.Classification;
+using Diffusion.Rules.Hosting;
 using Diffusion.ServiceDefaults;
 using Grpc.Core;
 
@@ -14,16 +15,50 @@ namespace Diffusion.Classification.Grpc;
 public sealed class ClassificationGrpcService(RuleSetRegistry registry, ChipCatalog catalog, TimeProvider clock)
     : ClassificationService.ClassificationServiceBase
 {
+    /// <summary>The most items one ClassifyBatch may hold (an order's 1,000 lines of up to 100 assembly parts each).</summary>
+    public const int MaxBatchItems = 100_000;
+
     /// <inheritdoc />
-    public override Task<ClassifyResponse> Classify(ClassifyRequest request, ServerCallContext context)
+    public override Task<ClassifyResponse> Classify(ClassifyRequest request, ServerCallContext context) =>
+        Task.FromResult(Answer(request));
+
+    /// <inheritdoc />
+    public override Task<ClassifyBatchResponse> ClassifyBatch(ClassifyBatchRequest request, ServerCallContext context)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.Items.Count is 0 or > MaxBatchItems)
+        {
+            throw ClassificationMapping.InvalidArgument("items", $"1 to {MaxBatchItems} items, got {request.Items.Count}");
+        }
+
+        var response = new ClassifyBatchResponse();
+        foreach (var item in request.Items)
+        {
+            ClassifyResult result;
+            try
+            {
+                result = new ClassifyResult { Classification = Answer(item) };
+            }
+            catch (RpcException e)
+            {
+                result = new ClassifyResult { Error = e.Status.ToItemError() };
+            }
+
+            response.Results.Add(result);
+        }
+
+        return Task.FromResult(response);
+    }
+
+    // What Classify answers for one item; a bad item throws the RpcException Classify fails with.
+    private ClassifyResponse Answer(ClassifyRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
         var ruleSet = Resolve(request);
         var rules = ruleSet.Get<ClassificationRules>();
-        ClassifyResponse response;
         try
         {
-            response = ClassifyItem(request, ruleSet, rules);
+            return ClassifyItem(request, ruleSet, rules);
         }
         catch (OverflowException)
         {
@@ -31,8 +66,6 @@ public sealed class ClassificationGrpcService(RuleSetRegistry registry, ChipCata
             throw ClassificationMapping.InvalidArgument(request.ItemCase == ClassifyRequest.ItemOneofCase.Memory ? "memory" : "chip",
                 "the figures combine to a value out of range (TPP or density beyond 7.9e28)");
         }
-
-        return Task.FromResult(response);
     }
 
     private ClassifyResponse ClassifyItem(ClassifyRequest request, RuleSet ruleSet, ClassificationRules rules)

@@ -1,5 +1,7 @@
 using Diffusion.Classification.V1;
+using Diffusion.Common.V1;
 using Diffusion.Decisions.V1;
+using Diffusion.Rules.Hosting;
 using Diffusion.Rules.Decisions;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
@@ -7,7 +9,8 @@ using Grpc.Core;
 namespace Diffusion.Decisions.Composition;
 
 /// <summary>
-/// Classifies every chip, memory part and assembly of an order through the Classification service, all calls at once.
+/// Classifies every chip, memory part and assembly of an order through the Classification service, in one
+/// ClassifyBatch call for the whole order (lines and assembly parts alike; a call per item cost a round trip each).
 /// An assembly is classified by the chips inside it (4A090 follows them).
 /// </summary>
 internal sealed class ItemClassifier(ClassificationService.ClassificationServiceClient classification, Downstream downstream)
@@ -16,69 +19,95 @@ internal sealed class ItemClassifier(ClassificationService.ClassificationService
     public async Task<IReadOnlyDictionary<int, ClassifiedLine>> ClassifyAsync(
         DecideRequest order, string ruleSet, Timestamp asOf, CancellationToken cancellationToken)
     {
-        var calls = new List<Task<(int Index, ClassifiedLine Line)>>();
+        // Every item to classify, with the field an error names and where its answer goes (line, and part or -1).
+        var batch = new ClassifyBatchRequest();
+        var items = new List<(string Field, int Line, int Part)>();
+        void Add(ClassifyRequest request, string field, int line, int part)
+        {
+            request.RuleSet = ruleSet;
+            request.AsOf = asOf;
+            batch.Items.Add(request);
+            items.Add((field, line, part));
+        }
+
         for (var i = 0; i < order.Items.Count; i++)
         {
-            var index = i;
             var item = order.Items[i];
             switch (item.ItemCase)
             {
                 case OrderItem.ItemOneofCase.Chip:
-                    calls.Add(ClassifyLineAsync(index, $"items[{index}].chip", new ClassifyRequest { Chip = item.Chip }));
+                    Add(new ClassifyRequest { Chip = item.Chip }, $"items[{i}].chip", i, -1);
                     break;
                 case OrderItem.ItemOneofCase.KnownChip:
-                    calls.Add(ClassifyLineAsync(index, $"items[{index}].known_chip", new ClassifyRequest { KnownChip = item.KnownChip }));
+                    Add(new ClassifyRequest { KnownChip = item.KnownChip }, $"items[{i}].known_chip", i, -1);
                     break;
                 case OrderItem.ItemOneofCase.Memory:
-                    calls.Add(ClassifyLineAsync(index, $"items[{index}].memory", new ClassifyRequest { Memory = item.Memory }));
+                    Add(new ClassifyRequest { Memory = item.Memory }, $"items[{i}].memory", i, -1);
                     break;
                 case OrderItem.ItemOneofCase.Assembly:
-                    calls.Add(ClassifyAssemblyAsync(index, item.Assembly));
+                    for (var p = 0; p < item.Assembly.Parts.Count; p++)
+                    {
+                        var part = item.Assembly.Parts[p];
+                        Add(part.ChipCase == AssemblyPart.ChipOneofCase.Spec ? new ClassifyRequest { Chip = part.Spec } : new ClassifyRequest { KnownChip = part.KnownChip },
+                            $"items[{i}].assembly.parts[{p}]", i, p);
+                    }
+
                     break;
                 default:
                     break;
             }
         }
 
-        var lines = await Task.WhenAll(calls).ConfigureAwait(false);
-        return lines.ToDictionary(l => l.Index, l => l.Line);
-
-        async Task<(int, ClassifiedLine)> ClassifyLineAsync(int index, string field, ClassifyRequest request)
+        var lines = new Dictionary<int, ClassifiedLine>();
+        if (batch.Items.Count == 0)
         {
-            var response = await ClassifyAsync(field, request, ruleSet, asOf, cancellationToken).ConfigureAwait(false);
-            return (index, ClassifiedLine.Of(response, request));
+            return lines;
         }
 
-        async Task<(int, ClassifiedLine)> ClassifyAssemblyAsync(int index, Assembly assembly)
+        var answer = await downstream.CallAsync("classification", o => classification.ClassifyBatchAsync(batch, o), cancellationToken).ConfigureAwait(false);
+        if (answer.Results.Count != items.Count)
         {
-            // Awaited, not a continuation: a part's INVALID_ARGUMENT (an unknown chip) must reach the caller as itself,
-            // not as the cancelled continuation of a faulted call.
-            var parts = await Task.WhenAll(assembly.Parts.Select(async (part, p) =>
+            throw new RpcException(new Status(StatusCode.Unavailable,
+                $"classification service answered {answer.Results.Count} results for {items.Count} items; no decision made and nothing reserved"));
+        }
+
+        var parts = new Dictionary<int, List<AssemblyChip>>();
+        for (var k = 0; k < items.Count; k++)
+        {
+            var (field, line, part) = items[k];
+            var result = answer.Results[k];
+            if (result.ResultCase != ClassifyResult.ResultOneofCase.Classification)
             {
-                var field = $"items[{index}].assembly.parts[{p}]";
-                var request = part.ChipCase == AssemblyPart.ChipOneofCase.Spec
-                    ? new ClassifyRequest { Chip = part.Spec }
-                    : new ClassifyRequest { KnownChip = part.KnownChip };
-                var response = await ClassifyAsync(field, request, ruleSet, asOf, cancellationToken).ConfigureAwait(false);
-                return new AssemblyChip(ClassifiedLine.Of(response, request), part.Count);
-            })).ConfigureAwait(false);
-            return (index, ClassifiedLine.OfAssembly(assembly.Name, parts));
+                throw ItemFailed(field, result.Error);
+            }
+
+            var classified = ClassifiedLine.Of(result.Classification, batch.Items[k]);
+            if (part < 0)
+            {
+                lines[line] = classified;
+            }
+            else
+            {
+                (parts.TryGetValue(line, out var chips) ? chips : parts[line] = []).Add(new AssemblyChip(classified, order.Items[line].Assembly.Parts[part].Count));
+            }
         }
+
+        foreach (var (line, chips) in parts)
+        {
+            lines[line] = ClassifiedLine.OfAssembly(order.Items[line].Assembly.Name, chips);
+        }
+
+        return lines;
     }
 
-    private async Task<ClassifyResponse> ClassifyAsync(string field, ClassifyRequest request, string ruleSet, Timestamp asOf, CancellationToken cancellationToken)
+    private static RpcException ItemFailed(string field, ItemError? error)
     {
-        request.RuleSet = ruleSet;
-        request.AsOf = asOf;
-        try
-        {
-            return await downstream.CallAsync("classification", o => classification.ClassifyAsync(request, o), cancellationToken).ConfigureAwait(false);
-        }
-        catch (RpcException e) when (e.StatusCode is StatusCode.InvalidArgument or StatusCode.NotFound)
-        {
-            // The item itself is wrong (a bad spec, an unknown catalogue chip): the caller's error, with its field.
-            throw new RpcException(new Status(StatusCode.InvalidArgument, $"{field}: {e.Status.Detail}"));
-        }
+        var status = error?.ToStatus() ?? new Status(StatusCode.Internal, "classification answered an item with neither a classification nor an error");
+
+        // The item itself is wrong (a bad spec, an unknown catalogue chip): the caller's error, with its field.
+        return status.StatusCode is StatusCode.InvalidArgument or StatusCode.NotFound
+            ? new RpcException(new Status(StatusCode.InvalidArgument, $"{field}: {status.Detail}"))
+            : new RpcException(status);
     }
 }
 

@@ -1,22 +1,29 @@
 using System.Globalization;
 using System.Text;
-using Diffusion.Decisions.V1;
+using Diffusion.Common.V1;
 using Grpc.Core;
 
-namespace Diffusion.Decisions.Streaming;
+namespace Diffusion.Rules.Hosting;
 
-/// <summary>A gRPC status as the per-order error of a stream answer.</summary>
-internal static class OrderErrors
+/// <summary>A gRPC status as <c>diffusion.common.v1.ItemError</c>, the error of one item of a batch or stream, and back.</summary>
+public static class ItemErrors
 {
     /// <summary>The code, its canonical name (INVALID_ARGUMENT) and the detail of <paramref name="status"/>.</summary>
-    public static OrderError Of(Status status) => new()
+    public static ItemError ToItemError(this Status status) => new()
     {
         Code = (int)status.StatusCode,
         Status = CanonicalName(status.StatusCode),
         Message = status.Detail,
     };
 
-    // StatusCode.InvalidArgument -> "INVALID_ARGUMENT", the name google.rpc.Code and grpc's status table use.
+    /// <summary>The status an item error stands for.</summary>
+    public static Status ToStatus(this ItemError error)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        return new Status((StatusCode)error.Code, error.Message);
+    }
+
+    // StatusCode.InvalidArgument -> "INVALID_ARGUMENT", the name google.rpc.Code and gRPC's status table use.
     private static string CanonicalName(StatusCode code)
     {
         var name = code.ToString();

@@ -1,8 +1,11 @@
+using System.Globalization;
 using Diffusion.Classification.V1;
 using Diffusion.Common.V1;
+using Diffusion.Decisions.Streaming;
 using Diffusion.Decisions.V1;
-using Diffusion.Rules.Hosting;
 using Diffusion.Rules.Decisions;
+using Diffusion.Rules.Hosting;
+using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 
@@ -15,17 +18,19 @@ namespace Diffusion.Decisions.Composition;
 /// </summary>
 internal sealed class ItemClassifier(ClassificationService.ClassificationServiceClient classification, Downstream downstream)
 {
-    /// <summary>The classification of every non-weights line, keyed by line index.</summary>
+    /// <summary>
+    /// The classification of every non-weights line of <paramref name="order"/>, keyed by line index, under
+    /// <paramref name="ruleSet"/> as of <paramref name="asOf"/>; <paramref name="memo"/> holds the answers of the order
+    /// book the order is part of (DecideStream), or is null. <paramref name="cancellationToken"/> cancels the call.
+    /// </summary>
     public async Task<IReadOnlyDictionary<int, ClassifiedLine>> ClassifyAsync(
-        DecideRequest order, string ruleSet, Timestamp asOf, CancellationToken cancellationToken)
+        DecideRequest order, string ruleSet, Timestamp asOf, ClassificationMemo? memo, CancellationToken cancellationToken)
     {
         // Every item to classify, with the field an error names and where its answer goes (line, and part or -1).
         var batch = new ClassifyBatchRequest();
         var items = new List<(string Field, int Line, int Part)>();
         void Add(ClassifyRequest request, string field, int line, int part)
         {
-            request.RuleSet = ruleSet;
-            request.AsOf = asOf;
             batch.Items.Add(request);
             items.Add((field, line, part));
         }
@@ -64,7 +69,18 @@ internal sealed class ItemClassifier(ClassificationService.ClassificationService
             return lines;
         }
 
-        var answer = await downstream.CallAsync("classification", o => classification.ClassifyBatchAsync(batch, o), cancellationToken).ConfigureAwait(false);
+        // The items alone (before the rule set and instant are set on each) key the memo, with the rule set and the
+        // as-of day: the day is all Classification reads of the instant.
+        var key = memo is null ? null
+            : string.Concat(ruleSet, "|", asOf.ToDateTime().ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), "|", batch.ToByteString().ToBase64());
+        foreach (var request in batch.Items)
+        {
+            request.RuleSet = ruleSet;
+            request.AsOf = asOf;
+        }
+
+        Task<ClassifyBatchResponse> Call() => downstream.CallAsync("classification", o => classification.ClassifyBatchAsync(batch, o), cancellationToken);
+        var answer = await (memo is null ? Call() : memo.GetOrCallAsync(key!, Call)).ConfigureAwait(false);
         if (answer.Results.Count != items.Count)
         {
             throw new RpcException(new Status(StatusCode.Unavailable,

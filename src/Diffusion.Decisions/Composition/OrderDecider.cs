@@ -1,4 +1,5 @@
 using Diffusion.Decisions.Grpc;
+using Diffusion.Decisions.Streaming;
 using Diffusion.Decisions.V1;
 using Diffusion.Endusers.V1;
 using Diffusion.Modelweights.V1;
@@ -36,7 +37,8 @@ internal sealed partial class OrderDecider(
     /// <param name="ruleSetId">The rule set to use instead of the order's (what-if), or null.</param>
     /// <param name="reserve">Whether to reserve what the order draws.</param>
     /// <param name="cancellationToken">Cancels the decision.</param>
-    public async Task<DecideResponse> DecideAsync(DecideRequest order, string? ruleSetId, bool reserve, CancellationToken cancellationToken)
+    /// <param name="memo">The classifications of the order book this order is part of (DecideStream), or null.</param>
+    public async Task<DecideResponse> DecideAsync(DecideRequest order, string? ruleSetId, bool reserve, CancellationToken cancellationToken, ClassificationMemo? memo = null)
     {
         var asOf = order.AsOf?.ToDateTimeOffset() ?? time.GetUtcNow();
         var asOfDay = DateOnly.FromDateTime(asOf.UtcDateTime);
@@ -45,7 +47,7 @@ internal sealed partial class OrderDecider(
         var posture = ruleData.PostureOf(ruleSet, asOfDay, named.Length > 0);
         var asOfStamp = Timestamp.FromDateTimeOffset(asOf);
 
-        var linesTask = classifier.ClassifyAsync(order, ruleSet.Id, asOfStamp, cancellationToken);
+        var linesTask = classifier.ClassifyAsync(order, ruleSet.Id, asOfStamp, memo, cancellationToken);
         var weightsTask = EvaluateWeightsAsync(order, ruleSet.Id, asOfStamp, cancellationToken);
         await Task.WhenAll(linesTask, weightsTask).ConfigureAwait(false);
         var lines = await linesTask.ConfigureAwait(false);

@@ -13,7 +13,8 @@ namespace Diffusion.Decisions.Streaming;
 /// orders is decided at once; the next order is read only when the window has room, and answers are written in the
 /// order the orders came, so memory per stream is bounded by the window whatever the client sends. When the client
 /// reads slowly, writing waits (HTTP/2 flow control), the window fills, reading stops, and the client's sends wait in
-/// turn. One order's failure is that order's answer; only the call's cancellation ends the stream early.
+/// turn. One order's failure is that order's answer; only the call's cancellation ends the stream early. Orders with
+/// the same lines are classified once per stream (<see cref="ClassificationMemo"/>).
 /// </summary>
 internal sealed partial class OrderBookStream(OrderDecider decider, IOptions<DecisionsOptions> options, ILogger<OrderBookStream> logger)
 {
@@ -30,13 +31,14 @@ internal sealed partial class OrderBookStream(OrderDecider decider, IOptions<Dec
             SingleWriter = true,
         });
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var memo = new ClassificationMemo();
         var writing = WriteAnswersAsync(window.Reader, answers, stop);
         try
         {
             ulong index = 0;
             while (await orders.MoveNext(stop.Token).ConfigureAwait(false))
             {
-                await window.Writer.WriteAsync(DecideOneAsync(index++, orders.Current, stop.Token), stop.Token).ConfigureAwait(false);
+                await window.Writer.WriteAsync(DecideOneAsync(index++, orders.Current, memo, stop.Token), stop.Token).ConfigureAwait(false);
             }
         }
         catch
@@ -83,13 +85,13 @@ internal sealed partial class OrderBookStream(OrderDecider decider, IOptions<Dec
         }
     }
 
-    private async Task<DecideStreamResponse> DecideOneAsync(ulong index, DecideRequest order, CancellationToken cancellationToken)
+    private async Task<DecideStreamResponse> DecideOneAsync(ulong index, DecideRequest order, ClassificationMemo memo, CancellationToken cancellationToken)
     {
         var answer = new DecideStreamResponse { Index = index, OrderId = order.OrderId };
         try
         {
             OrderValidation.Validate(order, requireOrderId: !order.DryRun);
-            answer.Decision = await decider.DecideAsync(order, ruleSetId: null, reserve: !order.DryRun, cancellationToken).ConfigureAwait(false);
+            answer.Decision = await decider.DecideAsync(order, ruleSetId: null, reserve: !order.DryRun, cancellationToken, memo).ConfigureAwait(false);
         }
         catch (RpcException e) when (!cancellationToken.IsCancellationRequested)
         {

@@ -1,6 +1,7 @@
 using Diffusion.Classification;
 using Diffusion.Classification.Grpc;
 using Diffusion.Decisions.Tests.Service;
+using Diffusion.Classification.V1;
 using Diffusion.Decisions.V1;
 using Diffusion.Testing.Grpc;
 using Diffusion.Testing.Processes;
@@ -65,6 +66,7 @@ public sealed class DecideStreamFlowTests : IAsyncLifetime
         await classification.DisposeAsync();
     }
 
+    // A Tier 1 order of a chip of its own (named after the order), so each order is one classification call.
     private static DecideRequest Tier1(long n) => new()
     {
         OrderId = $"flow-{n}",
@@ -72,8 +74,42 @@ public sealed class DecideStreamFlowTests : IAsyncLifetime
         Consignee = new Consignee { Id = "flow-consignee", HeadquartersCountry = "DE" },
         AsOf = March2026,
         DryRun = true,
-        Items = { new OrderItem { KnownChip = "NVIDIA H100 SXM", Quantity = 8 } },
+        Items =
+        {
+            new OrderItem
+            {
+                Chip = new ChipSpec { Name = $"chip-{n}", ApplicableDieAreaMm2 = 800, Rates = { new ComputeRate { BitLength = 8, DenseTops = 2000 } } },
+                Quantity = 8,
+            },
+        },
     };
+
+    [Fact]
+    public async Task DecideStream_OrdersWithTheSameLines_ClassifiedOncePerStream()
+    {
+        var before = Classified;
+        var orders = Enumerable.Range(0, 200).Select(n =>
+        {
+            var order = Tier1(n);
+            order.Items[0].Chip.Name = "the same chip";
+            order.Items[0].Quantity = (uint)(n + 1);
+            return order;
+        }).ToList();
+        using var timeout = new CancellationTokenSource(Patience);
+        using var call = DecisionsHost.Client(decisions).DecideStream(cancellationToken: timeout.Token);
+        foreach (var order in orders)
+        {
+            await call.RequestStream.WriteAsync(order, timeout.Token);
+        }
+
+        await call.RequestStream.CompleteAsync();
+        var answers = await call.ResponseStream.ReadAllAsync(timeout.Token).ToListAsync(timeout.Token);
+
+        Assert.Equal(200, answers.Count);
+        Assert.All(answers, a => Assert.Equal("AIA", a.Decision.LicenseException));
+        Assert.Equal(Enumerable.Range(1, 200).Select(n => n * answers[0].Decision.Items[0].TppEach), answers.Select(a => a.Decision.TotalTpp));
+        Assert.Equal(1, Classified - before);
+    }
 
     [Fact]
     public async Task DecideStream_ClientStopsReading_ServiceStopsDecidingNearTheWindow_ThenResumes_AndCancelEndsIt()

@@ -27,6 +27,7 @@ public sealed class DecideBatchTests : IAsyncLifetime
             builder =>
             {
                 builder.AddServiceDefaults();
+                builder.AddDiffusionAuthentication();
                 builder.AddClassificationServices();
             },
             app => app.MapGrpcService<ClassificationGrpcService>());
@@ -38,6 +39,7 @@ public sealed class DecideBatchTests : IAsyncLifetime
                 services["Decisions:StreamWindow"] = "4";
                 builder.Configuration.AddInMemoryCollection(services);
                 builder.AddServiceDefaults();
+                builder.AddDiffusionAuthentication();
                 builder.AddDecisionsServices();
             },
             app => app.MapGrpcService<DecisionGrpcService>());

@@ -19,12 +19,14 @@ public static class AccessPolicy
     public static IReadOnlyDictionary<string, IReadOnlyList<string>> Methods { get; } = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal)
     {
         ["diffusion.decisions.v1.DecisionService/Decide"] = Export,
+        ["diffusion.decisions.v1.DecisionService/DecideStream"] = Export,
         ["diffusion.decisions.v1.DecisionService/Confirm"] = Export,
         ["diffusion.decisions.v1.DecisionService/Cancel"] = Export,
         ["diffusion.decisions.v1.DecisionService/WhatIf"] = Export,
         ["diffusion.decisions.v1.DecisionService/DescribeRules"] = [Roles.Exporter, Roles.Officer, Roles.Auditor, Roles.Operator],
 
         ["diffusion.classification.v1.ClassificationService/Classify"] = ExportOrService,
+        ["diffusion.classification.v1.ClassificationService/ClassifyBatch"] = ExportOrService,
         ["diffusion.classification.v1.ClassificationService/ListKnownChips"] = Read,
 
         ["diffusion.modelweights.v1.ModelWeightsService/Evaluate"] = ExportOrService,

@@ -120,6 +120,7 @@ internal sealed class DecisionsStack : IAsyncDisposable
         var server = await GrpcTestServer.StartAsync(builder =>
         {
             builder.AddServiceDefaults();
+            builder.AddDiffusionAuthentication();
             configure(builder);
         }, map);
         servers.Add(server);

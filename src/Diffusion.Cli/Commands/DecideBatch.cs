@@ -3,7 +3,6 @@ using System.CommandLine;
 using System.Diagnostics;
 using Diffusion.Decisions.V1;
 using Grpc.Core;
-using Grpc.Core;
 using Spectre.Console;
 
 namespace Diffusion.Cli.Commands;

@@ -38,6 +38,7 @@ public sealed class DecideStreamFlowTests : IAsyncLifetime
             builder =>
             {
                 builder.AddServiceDefaults();
+                builder.AddDiffusionAuthentication();
                 builder.AddClassificationServices();
                 builder.Services.AddSingleton<CallCounter>();
             },

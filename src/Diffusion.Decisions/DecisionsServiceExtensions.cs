@@ -35,6 +35,7 @@ public static class DecisionsServiceExtensions
         builder.Services.AddSingleton<ItemClassifier>();
         builder.Services.AddSingleton<OrderDecider>();
         builder.Services.AddSingleton<OrderBookStream>();
+        builder.Services.AddSingleton<VeuDeployments>();
         return builder;
     }
 }

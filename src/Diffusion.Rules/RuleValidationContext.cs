@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 
 namespace Diffusion.Rules;
 
@@ -60,8 +59,8 @@ public sealed partial class RuleValidationContext
     public void HasCitation<T>(Cited<T> value, [CallerArgumentExpression(nameof(value))] string expression = "")
         => Require(!string.IsNullOrWhiteSpace(value.Citation), PathOf(expression) + ".citation", "must not be empty");
 
-    /// <summary>ISO 3166-1 alpha-2: exactly two upper-case ASCII letters.</summary>
-    public static bool IsCountryCode(string? code) => code is not null && CountryCodePattern().IsMatch(code);
+    /// <summary>An officially assigned ISO 3166-1 alpha-2 code (rules/iso-3166-1.json), upper case.</summary>
+    public static bool IsCountryCode(string? code) => Countries.Iso3166.IsAssigned(code);
 
     /// <summary>Each entry must be an ISO 3166-1 alpha-2 code, with no duplicates.</summary>
     public void CountryCodes(IReadOnlyList<string> codes, string field)
@@ -71,7 +70,7 @@ public sealed partial class RuleValidationContext
         {
             if (!IsCountryCode(codes[i]))
             {
-                Report($"{field}[{i}]", $"'{codes[i]}' is not an ISO 3166-1 alpha-2 code (two upper-case letters)");
+                Report($"{field}[{i}]", $"'{codes[i]}' is not an assigned ISO 3166-1 alpha-2 code");
             }
             else if (!seen.Add(codes[i]))
             {
@@ -91,7 +90,4 @@ public sealed partial class RuleValidationContext
             .Select(p => JsonNamingPolicy.SnakeCaseLower.ConvertName(p.Trim()));
         return "$." + string.Join('.', parts);
     }
-
-    [GeneratedRegex("^[A-Z]{2}$")]
-    private static partial Regex CountryCodePattern();
 }

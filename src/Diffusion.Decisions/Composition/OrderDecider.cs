@@ -74,41 +74,49 @@ internal sealed partial class OrderDecider(
                 return Answer(order, ruleSet.Id, posture, decision, lines, allocations, null, null);
             }
 
+            HashSet<string> shortBuckets;
+            string? reservationId = null;
             if (!reserve)
             {
-                var shortBuckets = await ShortBucketsByBalanceAsync(ruleSet.Id, decision.Draws, cancellationToken).ConfigureAwait(false);
+                shortBuckets = await ShortBucketsByBalanceAsync(ruleSet.Id, decision.Draws, cancellationToken).ConfigureAwait(false);
                 if (shortBuckets.Count == 0)
                 {
                     return Answer(order, ruleSet.Id, posture, decision, lines, allocations, null, null);
                 }
-
-                allocations = Exhaust(allocations, decision.Draws, shortBuckets);
-                continue;
             }
-
-            var reservationId = ReservationIds.For(order.OrderId, round);
-            var reserved = await ReserveAsync(reservationId, ruleSet.Id, decision.Draws, cancellationToken).ConfigureAwait(false);
-            Log.Reserved(logger, order.OrderId, reservationId, reserved.Outcome);
-            if (reserved.Outcome == ReserveOutcome.Reserved)
+            else
             {
-                return Answer(order, ruleSet.Id, posture, decision, lines, allocations, reservationId, reserved.ExpiresAt);
+                reservationId = ReservationIds.For(order.OrderId, round);
+                var reserved = await ReserveAsync(reservationId, ruleSet.Id, decision.Draws, cancellationToken).ConfigureAwait(false);
+                Log.Reserved(logger, order.OrderId, reservationId, reserved.Outcome);
+                if (reserved.Outcome == ReserveOutcome.Reserved)
+                {
+                    return Answer(order, ruleSet.Id, posture, decision, lines, allocations, reservationId, reserved.ExpiresAt);
+                }
+
+                var insufficient = decision.Draws
+                    .Where(d => reserved.Balances.FirstOrDefault(b => b.BucketId == d.BucketId) is not { } b || b.Available < d.Tpp)
+                    .Select(d => d.BucketId)
+                    .ToHashSet(StringComparer.Ordinal);
+                shortBuckets = insufficient.Count > 0 ? insufficient : decision.Draws.Select(d => d.BucketId).ToHashSet(StringComparer.Ordinal);
             }
 
-            if (round >= ReservationIds.MaxRounds)
+            // Both paths are bounded the same way: each round must rule out a draw mechanism, and there are at most
+            // MaxRounds of them. A short bucket whose mechanism cannot be ruled out would otherwise be planned again
+            // and again (the dry run looped over balances with no bound).
+            if (AllocationRounds.Next(allocations, decision.Draws, shortBuckets, round) is not { } next)
             {
-                throw new RpcException(new Status(StatusCode.Internal, $"order {order.OrderId}: no plan could be reserved after {round} rounds"));
+                throw new RpcException(new Status(StatusCode.Internal,
+                    $"order {order.OrderId}: no plan {(reserve ? "could be reserved" : "fits the balances")} after {round} rounds " +
+                    $"(short: {string.Join(", ", shortBuckets.Order(StringComparer.Ordinal))})"));
             }
 
-            var insufficient = decision.Draws
-                .Where(d => reserved.Balances.FirstOrDefault(b => b.BucketId == d.BucketId) is not { } b || b.Available < d.Tpp)
-                .Select(d => d.BucketId)
-                .ToHashSet(StringComparer.Ordinal);
-            allocations = Exhaust(allocations, decision.Draws, insufficient.Count > 0 ? insufficient : decision.Draws.Select(d => d.BucketId).ToHashSet());
+            allocations = next;
         }
     }
 
     /// <summary>Commits (Confirm) or releases (Cancel) the reservation an order holds.</summary>
-    public async Task<(string ReservationId, ReservationState State)> SettleAsync(string orderId, bool commit, CancellationToken cancellationToken)
+    public async Task<(string ReservationId, ReservationState State, IReadOnlyList<Draw> Draws)> SettleAsync(string orderId, bool commit, CancellationToken cancellationToken)
     {
         for (var round = 1; round <= ReservationIds.MaxRounds; round++)
         {
@@ -132,7 +140,7 @@ internal sealed partial class OrderDecider(
                 ? (await downstream.CallAsync("quota", o => quota.CommitAsync(new CommitRequest { ReservationId = id }, o), cancellationToken).ConfigureAwait(false)).State
                 : (await downstream.CallAsync("quota", o => quota.ReleaseAsync(new ReleaseRequest { ReservationId = id }, o), cancellationToken).ConfigureAwait(false)).State;
             Log.Settled(logger, orderId, id, state);
-            return (id, state);
+            return (id, state, reservation.Draws);
         }
 
         throw new RpcException(new Status(StatusCode.NotFound, $"order_id: order '{orderId}' holds no reservation (it drew no allocation, was decided as a dry run, or was never decided)"));
@@ -164,6 +172,8 @@ internal sealed partial class OrderDecider(
                     SyntheticDataShare = w.SyntheticDataShare,
                     GeneratorOperations = w.GeneratorOperations,
                     GeneratorWeightsPublished = w.GeneratorWeightsPublished,
+                    GeneratorOperationsAlreadyCounted = w.GeneratorOperationsAlreadyCounted,
+                    GenerationOperations = w.GenerationOperations,
                 };
                 try
                 {
@@ -244,22 +254,6 @@ internal sealed partial class OrderDecider(
             }
         })).ConfigureAwait(false);
         return balances.Where(b => b.Short).Select(b => b.BucketId).ToHashSet(StringComparer.Ordinal);
-    }
-
-    private static AllocationState Exhaust(AllocationState state, IReadOnlyList<PlannedDraw> draws, IReadOnlySet<string> shortBuckets)
-    {
-        foreach (var draw in draws.Where(d => shortBuckets.Contains(d.BucketId)))
-        {
-            state = draw.Mechanism switch
-            {
-                DrawMechanism.LowProcessingPerformance => state with { LppExhausted = true },
-                DrawMechanism.CountryAllocation => state with { CountryAllocationExhausted = true },
-                DrawMechanism.NationalVeu => state with { NveuExhausted = true },
-                _ => state,
-            };
-        }
-
-        return state;
     }
 
     private static ClassifiedItem ToClassifiedItem(

@@ -10,7 +10,7 @@ namespace Diffusion.Decisions.Grpc;
 /// outcomes (denied, allocation used up) are answers; bad input is INVALID_ARGUMENT naming the field; a service it
 /// needs being down is UNAVAILABLE, with nothing reserved.
 /// </summary>
-internal sealed class DecisionGrpcService(OrderDecider decider, OrderBookStream orderBook, DecisionRuleData ruleData, TimeProvider time) : DecisionService.DecisionServiceBase
+internal sealed class DecisionGrpcService(OrderDecider decider, OrderBookStream orderBook, VeuDeployments deployments, DecisionRuleData ruleData, TimeProvider time) : DecisionService.DecisionServiceBase
 {
     /// <inheritdoc/>
     public override Task<DecideResponse> Decide(DecideRequest request, ServerCallContext context)
@@ -32,8 +32,14 @@ internal sealed class DecisionGrpcService(OrderDecider decider, OrderBookStream 
     {
         ArgumentNullException.ThrowIfNull(context);
         OrderValidation.ValidateOrderId(request.OrderId);
-        var (reservationId, state) = await decider.SettleAsync(request.OrderId, commit: true, context.CancellationToken).ConfigureAwait(false);
-        return new ConfirmResponse { OrderId = request.OrderId, ReservationId = reservationId, State = state };
+        var (reservationId, state, draws) = await decider.SettleAsync(request.OrderId, commit: true, context.CancellationToken).ConfigureAwait(false);
+        var response = new ConfirmResponse { OrderId = request.OrderId, ReservationId = reservationId, State = state };
+        if (state == Diffusion.Quota.V1.ReservationState.Committed)
+        {
+            await deployments.RecordAsync(request.OrderId, reservationId, draws, response, context.CancellationToken).ConfigureAwait(false);
+        }
+
+        return response;
     }
 
     /// <inheritdoc/>
@@ -41,7 +47,7 @@ internal sealed class DecisionGrpcService(OrderDecider decider, OrderBookStream 
     {
         ArgumentNullException.ThrowIfNull(context);
         OrderValidation.ValidateOrderId(request.OrderId);
-        var (reservationId, state) = await decider.SettleAsync(request.OrderId, commit: false, context.CancellationToken).ConfigureAwait(false);
+        var (reservationId, state, _) = await decider.SettleAsync(request.OrderId, commit: false, context.CancellationToken).ConfigureAwait(false);
         return new CancelResponse { OrderId = request.OrderId, ReservationId = reservationId, State = state };
     }
 

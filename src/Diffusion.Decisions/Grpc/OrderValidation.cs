@@ -116,12 +116,12 @@ internal static partial class OrderValidation
 
         if (!IsCountry(order.DestinationCountry))
         {
-            return ("destination_country", $"{RequestText.Quote(order.DestinationCountry)} is not an ISO 3166-1 alpha-2 code (two upper-case letters)");
+            return ("destination_country", $"{RequestText.Quote(order.DestinationCountry)} is not an assigned ISO 3166-1 alpha-2 code");
         }
 
         if (order.OriginCountry.Length > 0 && !IsCountry(order.OriginCountry))
         {
-            return ("origin_country", $"{RequestText.Quote(order.OriginCountry)} is not an ISO 3166-1 alpha-2 code (two upper-case letters)");
+            return ("origin_country", $"{RequestText.Quote(order.OriginCountry)} is not an assigned ISO 3166-1 alpha-2 code");
         }
 
         if (order.Consignee is null)
@@ -156,12 +156,12 @@ internal static partial class OrderValidation
 
         if (order.Consignee.HeadquartersCountry.Length > 0 && !IsCountry(order.Consignee.HeadquartersCountry))
         {
-            return ("consignee.headquarters_country", $"{RequestText.Quote(order.Consignee.HeadquartersCountry)} is not an ISO 3166-1 alpha-2 code");
+            return ("consignee.headquarters_country", $"{RequestText.Quote(order.Consignee.HeadquartersCountry)} is not an assigned ISO 3166-1 alpha-2 code");
         }
 
         if (order.Consignee.ParentHeadquartersCountry.Length > 0 && !IsCountry(order.Consignee.ParentHeadquartersCountry))
         {
-            return ("consignee.parent_headquarters_country", $"{RequestText.Quote(order.Consignee.ParentHeadquartersCountry)} is not an ISO 3166-1 alpha-2 code");
+            return ("consignee.parent_headquarters_country", $"{RequestText.Quote(order.Consignee.ParentHeadquartersCountry)} is not an assigned ISO 3166-1 alpha-2 code");
         }
 
         return null;
@@ -353,6 +353,8 @@ internal static partial class OrderValidation
             ("base_model_operations", weights.BaseModelOperations),
             ("additional_operations", weights.AdditionalOperations),
             ("generator_operations", weights.GeneratorOperations),
+            ("generator_operations_already_counted", weights.GeneratorOperationsAlreadyCounted),
+            ("generation_operations", weights.GenerationOperations),
         })
         {
             if (!double.IsFinite(value) || value < 0)
@@ -391,10 +393,7 @@ internal static partial class OrderValidation
         return OrderIdPattern().IsMatch(orderId) ? null : "use 1 to 128 characters of letters, digits and . _ : -";
     }
 
-    private static bool IsCountry(string code) => CountryPattern().IsMatch(code);
-
-    [GeneratedRegex("^[A-Z]{2}$")]
-    private static partial Regex CountryPattern();
+    private static bool IsCountry(string code) => Diffusion.Rules.Countries.Iso3166.IsAssigned(code);
 
     [GeneratedRegex("^[A-Za-z0-9._:-]{1,128}$")]
     private static partial Regex OrderIdPattern();

@@ -50,6 +50,10 @@ internal sealed partial class DeploymentCoordinator(
     }
 
     /// <summary>Would deploying <paramref name="tpp"/> in <paramref name="country"/> keep the VEU within its limits? Changes nothing.</summary>
+    /// <remarks>
+    /// An NVEU's country allocation is tested against its Quota bucket (the cap and what the bucket holds, on Quota's
+    /// day): one store decides one cap, the same one a Reserve by Decisions or by <see cref="RecordAsync"/> meets.
+    /// </remarks>
     public async Task<CheckResult> CheckAsync(
         string veuId, string country, long tpp, DateTimeOffset? asOf, string? ruleSetId, CancellationToken cancellationToken)
     {
@@ -57,7 +61,8 @@ internal sealed partial class DeploymentCoordinator(
         var at = asOf ?? time.GetUtcNow();
         var ruleSet = Resolve(ruleSetId, at, out var rules);
         var before = await store.GetInstalledBaseAsync(veuId, cancellationToken);
-        return new CheckResult(veu, ruleSet.Id, Evaluate(ruleSet, rules, veu, country, tpp, at, before));
+        var allocation = veu.Kind == VeuKind.National ? await QuotaAllocationAsync(ruleSet, rules, veuId, country, cancellationToken) : null;
+        return new CheckResult(veu, ruleSet.Id, Evaluate(ruleSet, rules, veu, country, tpp, at, before, allocation, heldAtQuota: false));
     }
 
     /// <summary>Records a deployment if it keeps the VEU within its limits (idempotent on the deployment id).</summary>
@@ -90,7 +95,9 @@ internal sealed partial class DeploymentCoordinator(
         var ownReservation = national && string.IsNullOrEmpty(externalReservationId);
         var reservationId = !national ? "" : ownReservation ? NveuQuota.ReservationId(deploymentId) : externalReservationId!;
         var deployment = new DeploymentRecord(deploymentId, veuId, country, tpp, at, ruleSet.Id, national ? reservationId : null);
-        DeploymentVerdict Decide(Veu locked, InstalledBase before) => Evaluate(ruleSet, rules, locked, country, tpp, at, before);
+        // An NVEU's deployment is recorded only under a reservation in its Quota bucket (its own, or the one Decisions
+        // made for the order): Quota's atomic check is the one that decides the allocation.
+        DeploymentVerdict Decide(Veu locked, InstalledBase before) => Evaluate(ruleSet, rules, locked, country, tpp, at, before, null, heldAtQuota: national);
 
         if (ownReservation)
         {
@@ -203,16 +210,25 @@ internal sealed partial class DeploymentCoordinator(
     }
 
     private static DeploymentVerdict Evaluate(
-        EndUserRuleSet ruleSet, EndUserRules rules, Veu veu, string country, long tpp, DateTimeOffset asOf, InstalledBase before) =>
-        DeploymentEvaluator.Default.Evaluate(new DeploymentContext(
-            veu,
-            country,
-            tpp,
-            asOf,
-            before,
-            rules,
-            ruleSet.TierOf,
-            veu.Kind == VeuKind.National ? ruleSet.NveuAllocation(veu.Id, country, asOf) : null));
+        EndUserRuleSet ruleSet, EndUserRules rules, Veu veu, string country, long tpp, DateTimeOffset asOf, InstalledBase before,
+        NveuAllocation? allocation, bool heldAtQuota) =>
+        DeploymentEvaluator.Default.Evaluate(new DeploymentContext(veu, country, tpp, asOf, before, rules, ruleSet.TierOf, allocation, heldAtQuota));
+
+    /// <summary>The NVEU's allocation in <paramref name="country"/> as its Quota bucket holds it, or null when Quota defines no such bucket.</summary>
+    private async Task<NveuAllocation?> QuotaAllocationAsync(
+        EndUserRuleSet ruleSet, EndUserRules rules, string veuId, string country, CancellationToken cancellationToken)
+    {
+        if (await quota.GetBalanceAsync(veuId, country, ruleSet.Id, cancellationToken) is not { } balance)
+        {
+            return null;
+        }
+
+        return new NveuAllocation(
+            balance.Cap,
+            $"Quota bucket {balance.BucketId}",
+            rules.NveuCountryAuthorization.Citation,
+            rules.NveuCountryAuthorization.Confidence) { DrawnTpp = checked(balance.Committed + balance.Pending) };
+    }
 
     private static DeploymentVerdict WithQuotaRefusal(
         EndUserRules rules, DeploymentVerdict verdict, NveuReservation reservation, string veuId, string country, long tpp)

@@ -43,6 +43,26 @@ internal sealed class NveuQuota(QuotaService.QuotaServiceClient client, IOptions
         return new NveuReservation(response.Outcome, response.Balances.FirstOrDefault());
     }
 
+    /// <summary>
+    /// The NVEU bucket's balance for <paramref name="country"/> as Quota holds it (its cap: the officer's, else the rules'
+    /// on Quota's day), or null when neither defines the bucket.
+    /// </summary>
+    public async Task<Balance?> GetBalanceAsync(string veuId, string country, string ruleSetId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var b = await CallAsync(
+                "GetBalance",
+                cancellationToken,
+                deadline => client.GetBalanceAsync(new GetBalanceRequest { BucketId = BucketId(veuId, country), RuleSet = ruleSetId }, deadline: deadline, cancellationToken: cancellationToken).ResponseAsync);
+            return new Balance { BucketId = b.BucketId, Cap = b.Cap, Committed = b.Committed, Pending = b.Pending, Available = b.Available };
+        }
+        catch (RpcException e) when (e.StatusCode == StatusCode.NotFound)
+        {
+            return null;
+        }
+    }
+
     /// <summary>Turns a reservation into permanent use (idempotent).</summary>
     public Task CommitAsync(string reservationId, CancellationToken cancellationToken) =>
         CallAsync(

@@ -169,7 +169,7 @@ internal static class ModelWeightsMapping
     {
         if (code.Length > 0 && !RuleValidationContext.IsCountryCode(code))
         {
-            throw Invalid(field, $"{RequestText.Quote(code)} is not an ISO 3166-1 alpha-2 code (two upper-case letters, e.g. AE)");
+            throw Invalid(field, $"{RequestText.Quote(code)} is not an assigned ISO 3166-1 alpha-2 code (e.g. AE)");
         }
     }
 }

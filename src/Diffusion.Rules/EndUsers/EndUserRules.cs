@@ -82,4 +82,11 @@ public sealed record EndUserRules : IRuleFamily
 /// <param name="Period">The schedule step in force, e.g. "2026-Q1".</param>
 /// <param name="Citation">Where the schedule comes from.</param>
 /// <param name="Confidence">How sure the schedule is.</param>
-public sealed record NveuAllocation(long CapTpp, string Period, string Citation, Confidence Confidence);
+public sealed record NveuAllocation(long CapTpp, string Period, string Citation, Confidence Confidence)
+{
+    /// <summary>
+    /// What the NVEU's Quota bucket already holds (committed plus pending), when the cap and the count come from Quota,
+    /// the one store of the allocation; null: count the deployments recorded here.
+    /// </summary>
+    public long? DrawnTpp { get; init; }
+}

@@ -79,6 +79,13 @@ public sealed partial record BucketId
             return false;
         }
 
+        var country = match.Groups["cc"].Success ? match.Groups["cc"].Value : match.Groups["vcc"].Success ? match.Groups["vcc"].Value : null;
+        if (country is not null && !Countries.Iso3166.IsAssigned(country))
+        {
+            problem = $"names '{country}', which is not an assigned ISO 3166-1 alpha-2 code";
+            return false;
+        }
+
         if (match.Groups["cc"].Success)
         {
             var first = Int(match.Groups["from"].Value);

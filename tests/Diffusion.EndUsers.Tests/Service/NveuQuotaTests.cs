@@ -49,8 +49,13 @@ public sealed class NveuQuotaTests(PostgresFixture postgres, RedisFixture redis)
         Assert.Equal(first.ReservationId, retry.ReservationId);
         var balance = await Balance("nveu-q");
         Assert.Equal((1_000L, 0L), (balance.Committed, balance.Pending));
-        var limit = Assert.Single(first.Check.Limits, l => l.LimitId == "NVEU.COUNTRY_ALLOCATION");
-        Assert.Equal(1_583_200_000, limit.LimitTpp);   // quotas.json, nveu_schedule from 2025-Q1
+        // Recorded under its reservation: Quota's atomic check decided the allocation, the rule only reports it.
+        Assert.Contains(first.Check.Reasons, r => r.Code == "NVEU.COUNTRY_ALLOCATION" && r.Message.Contains("Quota bucket", StringComparison.Ordinal));
+        // A check tests the same store: the bucket's cap and what it holds (issue 14: one store decides one cap).
+        var check = await Client.CheckDeploymentAsync(new CheckDeploymentRequest { VeuId = "nveu-q", Country = "AE", Tpp = 1, AsOf = AsOf, RuleSet = "aid-2025" });
+        var limit = Assert.Single(check.Limits, l => l.LimitId == "NVEU.COUNTRY_ALLOCATION");
+        Assert.Equal(balance.Cap, limit.LimitTpp);
+        Assert.Equal(1_001, limit.ProjectedTpp);
     }
 
     /// <summary>
@@ -148,11 +153,12 @@ public sealed class NveuQuotaTests(PostgresFixture postgres, RedisFixture redis)
 
         Assert.Equal(StatusCode.Unavailable, error.StatusCode);
         Assert.Empty((await Client.GetInstalledBaseAsync(new GetInstalledBaseRequest { VeuId = "nveu-d" })).Countries);
-        // CheckDeployment needs no Quota.
-        Assert.True((await orphan.Client.CheckDeploymentAsync(new CheckDeploymentRequest
+        // An NVEU's check reads its Quota bucket (the one store of its cap): unavailable too, fails closed.
+        var check = await Assert.ThrowsAsync<RpcException>(() => orphan.Client.CheckDeploymentAsync(new CheckDeploymentRequest
         {
             VeuId = "nveu-d", Country = "AE", Tpp = 10, AsOf = AsOf, RuleSet = "aid-2025",
-        })).Allowed);
+        }).ResponseAsync);
+        Assert.Equal(StatusCode.Unavailable, check.StatusCode);
     }
 
     [Fact]

@@ -14,6 +14,8 @@ public sealed record DeploymentContext
     /// <param name="rules">The end-user rule family of the rule set in force.</param>
     /// <param name="tierOf">The destination tier of a country under that rule set.</param>
     /// <param name="allocation">For an NVEU: its allocation for <paramref name="country"/> in force at <paramref name="asOf"/>, if any.</param>
+    /// <param name="heldAtQuota">For an NVEU: the deployment's TPP is already held by a reservation in its Quota bucket, so
+    /// Quota (the one store of the cap) has decided the allocation and the rule only reports it.</param>
     public DeploymentContext(
         Veu veu,
         string country,
@@ -22,7 +24,8 @@ public sealed record DeploymentContext
         InstalledBase before,
         EndUserRules rules,
         Func<string, Tier> tierOf,
-        NveuAllocation? allocation)
+        NveuAllocation? allocation,
+        bool heldAtQuota = false)
     {
         ArgumentNullException.ThrowIfNull(veu);
         ArgumentNullException.ThrowIfNull(before);
@@ -44,6 +47,7 @@ public sealed record DeploymentContext
         Rules = rules;
         TierOf = tierOf;
         Allocation = allocation;
+        HeldAtQuota = heldAtQuota;
     }
 
     /// <summary>The VEU deploying.</summary>
@@ -72,4 +76,7 @@ public sealed record DeploymentContext
 
     /// <summary>For an NVEU: its allocation for <see cref="Country"/> at <see cref="AsOf"/>; null if none is in force.</summary>
     public NveuAllocation? Allocation { get; }
+
+    /// <summary>For an NVEU: the deployment is already reserved in its Quota bucket, which decided the allocation.</summary>
+    public bool HeldAtQuota { get; }
 }

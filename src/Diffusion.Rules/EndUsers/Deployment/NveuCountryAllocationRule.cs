@@ -20,6 +20,17 @@ public sealed class NveuCountryAllocationRule : IDeploymentRule
             return;
         }
 
+        if (context.HeldAtQuota)
+        {
+            // One store decides one cap: the reservation in nveu/<veu>/<CC> passed Quota's atomic check.
+            findings.Note(new Reason(
+                Id,
+                $"{ShareLimit.Tpp(context.Tpp)} TPP in {context.Country} is held by a reservation in its Quota bucket, which checked it against the NVEU's allocation",
+                context.Rules.NveuCountryAuthorization.Citation,
+                context.Rules.NveuCountryAuthorization.Confidence));
+            return;
+        }
+
         if (context.Allocation is not { } allocation)
         {
             findings.Refuse(new Reason(
@@ -30,12 +41,13 @@ public sealed class NveuCountryAllocationRule : IDeploymentRule
             return;
         }
 
-        var deployed = context.Before.For(context.Country).DeployedTpp;
+        // Quota's count when the allocation came from Quota (its cap and what it holds); else the deployments recorded here.
+        var deployed = allocation.DrawnTpp ?? context.Before.For(context.Country).DeployedTpp;
         var projected = checked(deployed + context.Tpp);
         var headroom = checked(allocation.CapTpp - projected);
         var check = new LimitCheck(
             Id,
-            $"cumulative deployments in {context.Country}: {ShareLimit.Tpp(deployed)} + {ShareLimit.Tpp(context.Tpp)} = " +
+            $"{(allocation.DrawnTpp is null ? "cumulative deployments" : "held in its Quota bucket")} in {context.Country}: {ShareLimit.Tpp(deployed)} + {ShareLimit.Tpp(context.Tpp)} = " +
             $"{ShareLimit.Tpp(projected)} TPP against the {allocation.Period} allocation of {ShareLimit.Tpp(allocation.CapTpp)} TPP " +
             "(attrition does not count)",
             headroom >= 0,

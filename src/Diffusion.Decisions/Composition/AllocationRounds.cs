@@ -1,0 +1,35 @@
+using Diffusion.Rules.Decisions;
+
+namespace Diffusion.Decisions.Composition;
+
+/// <summary>
+/// What the next plan of an order may assume after a round found buckets short (Quota refused the reservation, or a
+/// dry run's balances were too small): the mechanisms of the short draws are ruled out (LPP → the country allocation
+/// → beyond it). The rounds are bounded: no progress, or more than <see cref="ReservationIds.MaxRounds"/> rounds, ends them.
+/// </summary>
+internal static class AllocationRounds
+{
+    /// <summary>The state for round <paramref name="round"/> + 1, or null when there must be no further round.</summary>
+    public static AllocationState? Next(AllocationState state, IReadOnlyList<PlannedDraw> draws, IReadOnlySet<string> shortBuckets, int round)
+    {
+        if (round >= ReservationIds.MaxRounds)
+        {
+            return null;
+        }
+
+        var next = state;
+        foreach (var draw in draws.Where(d => shortBuckets.Contains(d.BucketId)))
+        {
+            next = draw.Mechanism switch
+            {
+                DrawMechanism.LowProcessingPerformance => next with { LppExhausted = true },
+                DrawMechanism.CountryAllocation => next with { CountryAllocationExhausted = true },
+                DrawMechanism.NationalVeu => next with { NveuExhausted = true },
+                _ => next,
+            };
+        }
+
+        // Nothing ruled out: the same plan would come again.
+        return next == state ? null : next;
+    }
+}

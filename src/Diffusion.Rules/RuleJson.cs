@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 
 namespace Diffusion.Rules;
@@ -30,11 +31,16 @@ public static class RuleJson
     public static object Read(string path, string displayName, Type type)
     {
         ArgumentNullException.ThrowIfNull(type);
-        object? value;
+        return Validated(Parse(path, displayName, stream => JsonSerializer.Deserialize(stream, type, Options)), displayName);
+    }
+
+    /// <summary>Opens and parses a file; a JSON or I/O failure becomes a <see cref="RuleLoadException"/> naming the file.</summary>
+    private static T Parse<T>(string path, string displayName, Func<Stream, T> parse)
+    {
         try
         {
             using var stream = File.OpenRead(path);
-            value = JsonSerializer.Deserialize(stream, type, Options);
+            return parse(stream);
         }
         catch (JsonException e)
         {
@@ -44,7 +50,10 @@ public static class RuleJson
         {
             throw new RuleLoadException([new RuleProblem(displayName, "$", $"cannot read the file: {e.Message}")], e);
         }
+    }
 
+    private static object Validated(object? value, string displayName)
+    {
         if (value is null)
         {
             throw new RuleLoadException([new RuleProblem(displayName, "$", "the file holds null, expected an object")]);
@@ -61,6 +70,34 @@ public static class RuleJson
         }
 
         return value;
+    }
+
+    /// <summary>Parses one file as a JSON object (comments and trailing commas allowed), for per-key inheritance.</summary>
+    /// <exception cref="RuleLoadException">The file is missing, malformed or not an object.</exception>
+    public static JsonObject ReadObject(string path, string displayName) =>
+        Parse(path, displayName, stream => JsonNode.Parse(stream, documentOptions: new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true }))
+            as JsonObject ?? throw new RuleLoadException([new RuleProblem(displayName, "$", "the file must hold an object")]);
+
+    /// <summary>Reads and validates an effective (merged) family object as <paramref name="type"/>.</summary>
+    /// <param name="json">The object, e.g. a child's file laid over its parent's (<see cref="RuleJsonMerge"/>).</param>
+    /// <param name="displayName">What messages name, e.g. "rules/aid-2025/classification.json".</param>
+    /// <param name="type">The record type.</param>
+    /// <exception cref="RuleLoadException">The object does not fit the type or is invalid.</exception>
+    public static object Read(JsonObject json, string displayName, Type type)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        ArgumentNullException.ThrowIfNull(type);
+        object? value;
+        try
+        {
+            value = json.Deserialize(type, Options);
+        }
+        catch (JsonException e)
+        {
+            throw new RuleLoadException([new RuleProblem(displayName, e.Path ?? "$", Describe(e))], e);
+        }
+
+        return Validated(value, displayName);
     }
 
     /// <summary>Reads and validates one file as <typeparamref name="T"/>.</summary>

@@ -77,7 +77,18 @@ public sealed class RuleSet
 
     internal LoadedFamily? TryGetLoaded(Type type) => _families.GetValueOrDefault(type);
 
-    internal sealed record LoadedFamily(string Name, object Value, string File);
+    /// <summary>The effective rule data of every family, as <c>diffusion rules show</c> prints it.</summary>
+    public IReadOnlyList<EffectiveFamily> EffectiveFamilies =>
+        [.. _families.Values.OrderBy(f => f.Name, StringComparer.Ordinal).Select(f => new EffectiveFamily(f.Name, f.Files, f.Json.ToJsonString(EffectiveJson)))];
+
+    private static readonly System.Text.Json.JsonSerializerOptions EffectiveJson = new() { WriteIndented = true };
+
+    /// <param name="Name">The family, e.g. "classification".</param>
+    /// <param name="Value">The validated record.</param>
+    /// <param name="File">The set's own file, or the inherited one.</param>
+    /// <param name="Json">The effective object (own keys over inherited ones).</param>
+    /// <param name="Files">The files it is made of, the first inherited to the set's own.</param>
+    internal sealed record LoadedFamily(string Name, object Value, string File, System.Text.Json.Nodes.JsonObject Json, IReadOnlyList<string> Files);
 }
 
 /// <summary>A rule set lacks a family a caller needs (e.g. tier lists in an acr-* set).</summary>
@@ -90,3 +101,9 @@ public sealed class RuleFamilyMissingException(string ruleSetId, string family)
     /// <summary>The family name, e.g. "quotas".</summary>
     public string Family { get; } = family;
 }
+
+/// <summary>One rule family as a set applies it: the files it comes from (per-key inheritance) and the merged data.</summary>
+/// <param name="Name">The family, e.g. "classification".</param>
+/// <param name="Files">The files merged, the furthest ancestor first, e.g. rules/acr-2023/classification.json, rules/aid-2025/classification.json.</param>
+/// <param name="Json">The effective data, indented JSON.</param>
+public sealed record EffectiveFamily(string Name, IReadOnlyList<string> Files, string Json);

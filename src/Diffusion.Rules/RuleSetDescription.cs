@@ -26,7 +26,8 @@ public sealed record RuleSetDescription(
     string Citation,
     DateOnly Day,
     IReadOnlyList<RuleFact> Statuses,
-    IReadOnlyList<GroupOnDay> Groups)
+    IReadOnlyList<GroupOnDay> Groups,
+    IReadOnlyList<EffectiveFamily> Families)
 {
     /// <summary>Describes <paramref name="set"/> on <paramref name="day"/>.</summary>
     /// <param name="registry">The registry (for the posture, which depends on the operator's setting).</param>
@@ -63,7 +64,7 @@ public sealed record RuleSetDescription(
                 g.Value.Title,
                 [.. table.MembersOn(g.Key, day).Select(m => new GroupMemberOnDay(m.Country, m.Row.Period, m.Row.Citation, m.Row.Confidence, m.Row.Note))]))
               .ToList();
-        return new RuleSetDescription(set.Id, manifest.Title, manifest.Citation, day, statuses, groups);
+        return new RuleSetDescription(set.Id, manifest.Title, manifest.Citation, day, statuses, groups, set.EffectiveFamilies);
     }
 
     private static string Text(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);

@@ -4,7 +4,8 @@ namespace Diffusion.Rules;
 
 /// <summary>
 /// Loads a rules directory: every sub-folder is one rule set (<c>ruleset.json</c> plus one file per rule family),
-/// all validated; a family file absent from a set is inherited along its <c>inherits</c> chain. Files whose name is
+/// all validated; a set inherits its parent's families per key (<see cref="RuleJsonMerge"/>): a family file absent
+/// from a set is inherited whole, one present holds only what the set changes. Files whose name is
 /// no known family are not read (a family's data may land before its record type).
 /// </summary>
 public static class RuleSetLoader
@@ -164,12 +165,15 @@ public static class RuleSetLoader
         var problems = new List<RuleProblem>();
         foreach (var set in sets)
         {
-            if (!set.TryGet<TierRules>(out var tiers) || set.SourceFileOf<TierRules>() is not { } file || !file.Contains("/" + set.Id + "/", StringComparison.Ordinal))
+            if (!set.TryGet<TierRules>(out var tiers) || set.SourceFileOf<TierRules>() is not { } file)
             {
                 continue;
             }
 
-            foreach (var (group, field) in tiers.GroupReferences().Where(r => !groups.Has(r.Group)))
+            // Group names once, where they are written; the Tier 1 / Tier 3 clash for every set that applies the tiers
+            // (an inherited tiers.json meets the inheriting set's own period).
+            var own = file.Contains("/" + set.Id + "/", StringComparison.Ordinal);
+            foreach (var (group, field) in tiers.GroupReferences().Where(r => own && !groups.Has(r.Group)))
             {
                 problems.Add(new RuleProblem(file, field,
                     $"unknown country group '{group}' (defined in {CountryGroupTable.FileName}: {string.Join(", ", groups.Groups.Keys)})"));
@@ -207,7 +211,17 @@ public static class RuleSetLoader
             var file = Path.Combine(folder, name + ".json");
             if (File.Exists(file))
             {
-                loaded[type] = new RuleSet.LoadedFamily(name, RuleJson.Read(file, display(file), type), display(file));
+                var own = RuleJson.ReadObject(file, display(file));
+                if (parent?.TryGetLoaded(type) is { } over)
+                {
+                    // Per key: the set's file over the family it inherits (errors name the set's file).
+                    var merged = RuleJsonMerge.Merge(over.Json, own);
+                    loaded[type] = new RuleSet.LoadedFamily(name, RuleJson.Read(merged, display(file), type), display(file), merged, [.. over.Files, display(file)]);
+                }
+                else
+                {
+                    loaded[type] = new RuleSet.LoadedFamily(name, RuleJson.Read(file, display(file), type), display(file), own, [display(file)]);
+                }
             }
             else if (parent is not null && parent.TryGetLoaded(type) is { } inherited)
             {

@@ -8,7 +8,8 @@ namespace Diffusion.Cli.Commands;
 
 /// <summary>
 /// <c>diffusion rules show aid-2026 --as-of 2026-02-03</c>: what the Decisions service decides that day under a rule
-/// set: its period, status and enforcement posture, and the Country Group memberships in force, each cited.
+/// set: its period, status and enforcement posture, the Country Group memberships in force, each cited, and the
+/// effective data of each rule family (the set's own keys over those it inherits; <c>--family</c> picks one).
 /// </summary>
 internal static class RulesCommand
 {
@@ -16,7 +17,8 @@ internal static class RulesCommand
     {
         var id = new Argument<string?>("id") { Description = "Rule set id, e.g. aid-2026 (default: the one in force on --as-of under the service's settings)", Arity = ArgumentArity.ZeroOrOne };
         var asOf = new Option<string?>("--as-of") { Description = "The day to show, YYYY-MM-DD (default: today)" };
-        var show = new Command("show", "Show a rule set's country groups and statuses on a day, each with its citation and confidence") { id, asOf };
+        var family = new Option<string?>("--family") { Description = "Show only this rule family's effective data (e.g. classification); 'none' shows none" };
+        var show = new Command("show", "Show a rule set's country groups, statuses and effective rule data on a day, each with its citation and confidence") { id, asOf, family };
         show.SetAction(async (parse, cancellationToken) =>
         {
             var request = new DescribeRulesRequest { RuleSet = parse.GetValue(id) ?? "" };
@@ -30,6 +32,18 @@ internal static class RulesCommand
 
             var client = new DecisionService.DecisionServiceClient(context.Channel("decisions", parse));
             var response = await client.DescribeRulesAsync(request, CliContext.Call(parse, cancellationToken));
+            if (parse.GetValue(family) is { } only)
+            {
+                var kept = response.Families.Where(f => f.Name == only).ToList();
+                if (kept.Count == 0 && only != "none")
+                {
+                    throw new CliException($"--family: '{only}' is not a family of {response.RuleSet} (it has: {string.Join(", ", response.Families.Select(f => f.Name))})");
+                }
+
+                response.Families.Clear();
+                response.Families.AddRange(kept);
+            }
+
             context.Show(parse, response, () => Views.Rules(response));
             return 0;
         });

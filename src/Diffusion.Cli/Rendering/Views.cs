@@ -214,7 +214,10 @@ internal static class Views
             }
         }
 
-        return new Rows(new Panel(header).Header("rules").Expand(), statuses, groups);
+        var families = response.Families.Select(f => (IRenderable)new Panel(new Text(f.Json))
+            .Header(Markup.Escape($"{f.Name}: {string.Join(" + ", f.Files)}"))
+            .Expand());
+        return new Rows([new Panel(header).Header("rules").Expand(), statuses, groups, .. families]);
     }
 
     public static Table Balances(IEnumerable<Balance> balances, string title)

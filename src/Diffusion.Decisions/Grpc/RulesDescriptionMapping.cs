@@ -54,6 +54,7 @@ internal static class RulesDescriptionMapping
             response.CountryGroups.Add(proto);
         }
 
+        response.Families.AddRange(description.Families.Select(f => new RuleFamilyData { Name = f.Name, Files = { f.Files }, Json = f.Json }));
         return response;
     }
 }

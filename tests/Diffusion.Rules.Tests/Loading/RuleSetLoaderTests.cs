@@ -51,7 +51,8 @@ public sealed class RuleSetLoaderTests
         Assert.Same(TestRules.Registry.Get("aid-2025").Get<ClassificationRules>(), aid2026.Get<ClassificationRules>());
         Assert.Equal("rules/aid-2025/classification.json", aid2026.SourceFileOf<ClassificationRules>());
         Assert.Equal("rules/acr-2023/classification.json", acr2026.SourceFileOf<ClassificationRules>());
-        Assert.Equal("rules/aid-2026/tiers.json", aid2026.SourceFileOf<TierRules>());
+        Assert.Equal("rules/aid-2025/tiers.json", aid2026.SourceFileOf<TierRules>());
+        Assert.Same(TestRules.Registry.Get("aid-2025").Get<TierRules>(), aid2026.Get<TierRules>());
     }
 
     [Fact]
@@ -109,7 +110,8 @@ public sealed class RuleSetLoaderTests
     public void Load_WrongType_NamesFileFieldAndProblem()
     {
         using var rules = new ScratchRules();
-        rules.Edit("aid-2025/classification.json", j => j["b1"]!["pd_min"]!["value"] = "1.6");
+        // aid-2025 holds only its own keys: b1.pd_min laid over acr-2023's b1 (per key), the wrong type named in its file.
+        rules.Edit("aid-2025/classification.json", j => j["b1"] = JsonNode.Parse("""{ "pd_min": { "value": "1.6", "citation": "test", "confidence": "?" } }"""));
 
         var e = rules.LoadFails();
 
@@ -250,14 +252,14 @@ public sealed class RuleSetLoaderTests
 
         Assert.Equal("rules/aid-2025/tiers.json", e.File);
         Assert.Equal("$.tiers.tier1.value[2]", e.Field);
-        Assert.Contains("'be' is not an ISO 3166-1 alpha-2 code", e.Problem, StringComparison.Ordinal);
+        Assert.Contains("'be' is not an assigned ISO 3166-1 alpha-2 code", e.Problem, StringComparison.Ordinal);
     }
 
     [Fact]
     public void Load_UnknownCountryGroup_IsRejected()
     {
         using var rules = new ScratchRules();
-        rules.Edit("acr-2026/tiers.json", j => j["nac_groups"]!["value"] = new JsonArray("D:5", "D:6"));
+        rules.Edit("acr-2023/tiers.json", j => j["nac_groups"]!["value"] = new JsonArray("D:5", "D:6"));
 
         var e = rules.LoadFails();
 
@@ -299,8 +301,9 @@ public sealed class RuleSetLoaderTests
 
         var e = rules.LoadFails();
 
-        Assert.Equal("rules/aid-2026/tiers.json", e.File);
-        Assert.Contains("'JP' is in Tier 1 and in the Tier 3 group D:5 [2026-03-01, 2026-04-01)", e.Problem, StringComparison.Ordinal);
+        // aid-2026 inherits aid-2025's tiers.json; the clash is within aid-2026's period, so it is still found.
+        Assert.Equal("rules/aid-2025/tiers.json", e.File);
+        Assert.Contains("'JP' is in Tier 1 and in the Tier 3 group D:5 [2026-03-01, 2026-04-01), within aid-2026", e.Problem, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -329,11 +332,11 @@ public sealed class RuleSetLoaderTests
     public void Load_MalformedJson_NamesFileAndLine()
     {
         using var rules = new ScratchRules();
-        rules.Write("aid-2026/tiers.json", "{ \"nac_groups\": { ");
+        rules.Write("aid-2025/tiers.json", "{ \"nac_groups\": { ");
 
         var e = rules.LoadFails();
 
-        Assert.Equal("rules/aid-2026/tiers.json", e.File);
+        Assert.Equal("rules/aid-2025/tiers.json", e.File);
         Assert.Contains("line", e.Problem, StringComparison.Ordinal);
     }
 

@@ -29,7 +29,8 @@ public sealed class ScratchRules : IDisposable
     {
         ArgumentNullException.ThrowIfNull(edit);
         var path = Path.Combine(Root, relativePath);
-        var node = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
+        // Rule files may hold comments (aid-2025's say what they inherit).
+        var node = JsonNode.Parse(File.ReadAllText(path), documentOptions: new System.Text.Json.JsonDocumentOptions { CommentHandling = System.Text.Json.JsonCommentHandling.Skip })!.AsObject();
         edit(node);
         File.WriteAllText(path, node.ToJsonString());
     }

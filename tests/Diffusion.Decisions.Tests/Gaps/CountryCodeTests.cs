@@ -68,7 +68,7 @@ public sealed class CountryCodeTests(DiffusionStack stack)
     [MemberData(nameof(Unassigned))]
     public async Task ModelWeights_UnassignedDestination_InvalidArgumentNamingTheField(string code)
     {
-        using var channel = global::Grpc.Net.Client.GrpcChannel.ForAddress(stack.Addresses["modelweights"]);
+        using var channel = global::Grpc.Net.Client.GrpcChannel.ForAddress(stack.Addresses["modelweights"], Diffusion.Testing.Auth.TestTokens.WithToken());
         var client = new ModelWeightsService.ModelWeightsServiceClient(channel);
         var request = new EvaluateModelRequest
         {

@@ -54,7 +54,7 @@ public sealed class ReviewGapScenarioTests(DiffusionStack stack)
         await RegisterNveuAsync(veu, "IN");
         // The officer's cap on the NVEU's bucket (3e9 TPP) is above the rules' schedule on the order's day (1.58e9 in
         // 2025): Quota's bucket is the cap that counts, for the check as for the reservation.
-        await stack.QuotaClient.SetAllocationAsync(new SetAllocationRequest { BucketId = $"nveu/{veu}/IN", Cap = 3_000_000_000, Reason = "issue 14 test", Actor = "officer-1" });
+        await stack.QuotaClient.SetAllocationAsync(new SetAllocationRequest { BucketId = $"nveu/{veu}/IN", Cap = 3_000_000_000, Reason = "issue 14 test" });
 
         var first = await stack.Client.DecideAsync(NveuOrder($"nveu-a-{run}", veu, 150_000));
         var second = await stack.Client.DecideAsync(NveuOrder($"nveu-b-{run}", veu, 50_000));

@@ -22,8 +22,9 @@ internal static class EmptyUnaryBaseline
 {
     private static readonly Empty Request = new();
 
-    /// <summary>Maps <see cref="EmptyUnaryService"/> (<c>/diffusion.benchmarks.v1.EmptyService/Ping</c>).</summary>
-    public static void Map(IEndpointRouteBuilder endpoints) => endpoints.MapGrpcService<EmptyUnaryService>();
+    /// <summary>Maps <see cref="EmptyUnaryService"/> (<c>/diffusion.benchmarks.v1.EmptyService/Ping</c>),
+    /// open to anonymous callers on hosts with authentication: the baseline is the transport alone, nothing behind it.</summary>
+    public static void Map(IEndpointRouteBuilder endpoints) => endpoints.MapGrpcService<EmptyUnaryService>().AllowAnonymous();
 
     /// <summary>One empty unary call through <paramref name="invoker"/>.</summary>
     public static async Task CallAsync(CallInvoker invoker) =>

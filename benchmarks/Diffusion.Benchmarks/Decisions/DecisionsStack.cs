@@ -114,7 +114,8 @@ internal sealed class DecisionsStack : IAsyncDisposable
         }
     }
 
-    // Each host is wired as its Program.cs wires it: service defaults (telemetry, service discovery, gRPC health) first.
+    // Each host is wired as its Program.cs wires it: service defaults (telemetry, service discovery, gRPC health) first,
+    // then bearer-token authentication (the channels carry the tests' token; the empty baseline is open, nothing behind it).
     private async Task<GrpcTestServer> Start(Action<WebApplicationBuilder> configure, Action<WebApplication> map)
     {
         var server = await GrpcTestServer.StartAsync(builder =>

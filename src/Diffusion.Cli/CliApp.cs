@@ -38,6 +38,9 @@ internal sealed class CliContext(IAnsiConsole console, TextWriter output, Endpoi
 
     public IAnsiConsole Console { get; } = console;
 
+    /// <summary>The configuration (environment) the CLI reads.</summary>
+    public Microsoft.Extensions.Configuration.IConfiguration Configuration => endpoints.Configuration;
+
     /// <summary>Where the command's bearer token comes from.</summary>
     public LocalCredentials Credentials { get; } = new(endpoints.Configuration);
 
@@ -95,6 +98,7 @@ internal static class CliApp
         root.Subcommands.Add(QuotaCommands.Allocations(context));
         root.Subcommands.Add(RulesCommand.Create(context));
         root.Subcommands.Add(AuthCommand.Create(context));
+        root.Subcommands.Add(AuditCommand.Create(context));
         return root;
     }
 

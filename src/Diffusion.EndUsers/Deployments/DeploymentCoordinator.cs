@@ -35,9 +35,9 @@ internal sealed partial class DeploymentCoordinator(
     TimeProvider time,
     ILogger<DeploymentCoordinator> logger)
 {
-    /// <summary>Registers a VEU if every registration rule accepts it.</summary>
+    /// <summary>Registers a VEU if every registration rule accepts it, audited as done by <paramref name="actor"/> (the caller's subject).</summary>
     public async Task<(bool Registered, Veu Veu, IReadOnlyList<Reason> Reasons)> RegisterAsync(
-        Veu veu, string? ruleSetId, DateTimeOffset? asOf, CancellationToken cancellationToken)
+        Veu veu, string? ruleSetId, DateTimeOffset? asOf, string actor, CancellationToken cancellationToken)
     {
         var ruleSet = Resolve(ruleSetId, asOf ?? time.GetUtcNow(), out var rules);
         var verdict = RegistrationEvaluator.Default.Evaluate(new RegistrationContext(veu, rules, ruleSet.TierOf));
@@ -46,7 +46,7 @@ internal sealed partial class DeploymentCoordinator(
             return (false, veu, verdict.Reasons);
         }
 
-        return (true, await store.RegisterAsync(veu, ruleSet.Id, cancellationToken), verdict.Reasons);
+        return (true, await store.RegisterAsync(veu, ruleSet.Id, actor, cancellationToken), verdict.Reasons);
     }
 
     /// <summary>Would deploying <paramref name="tpp"/> in <paramref name="country"/> keep the VEU within its limits? Changes nothing.</summary>

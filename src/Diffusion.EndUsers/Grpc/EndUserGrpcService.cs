@@ -1,3 +1,4 @@
+using Diffusion.ServiceDefaults.Security;
 using Diffusion.EndUsers.Deployments;
 using Diffusion.EndUsers.Quota;
 using Diffusion.EndUsers.Rules;
@@ -25,7 +26,7 @@ internal sealed class EndUserGrpcService(DeploymentCoordinator coordinator, EndU
         {
             var asOf = RequestFields.Instant(request.AsOf, "as_of");
             var veu = (request.Veu ?? throw new RequestException("veu", "must be set")).ToDomain(asOf ?? time.GetUtcNow());
-            var (registered, stored, reasons) = await coordinator.RegisterAsync(veu, RequestFields.OptionalId(request.RuleSet, "rule_set"), asOf, context.CancellationToken);
+            var (registered, stored, reasons) = await coordinator.RegisterAsync(veu, RequestFields.OptionalId(request.RuleSet, "rule_set"), asOf, CallerIdentity.Subject(context), context.CancellationToken);
             return new RegisterVeuResponse { Registered = registered, Veu = stored.ToProto(), Reasons = { reasons.Select(r => r.ToProto()) } };
         });
 
@@ -46,7 +47,7 @@ internal sealed class EndUserGrpcService(DeploymentCoordinator coordinator, EndU
             var id = RequestFields.Id(request.VeuId, "veu_id");
             var status = RequestFields.Enum(request.Status, "status").ToDomain();
             var reason = RequestFields.Id(request.Reason, "reason", ServiceDefaults.RequestText.MaxTextLength);
-            var veu = await store.SetStatusAsync(id, status, reason, context.CancellationToken)
+            var veu = await store.SetStatusAsync(id, status, reason, CallerIdentity.Subject(context), context.CancellationToken)
                 ?? throw new KeyNotFoundException($"VEU {id} is not registered");
             return veu.ToProto();
         });

@@ -1,5 +1,7 @@
+using System.Text.Json;
 using Diffusion.Rules.EndUsers;
 using Diffusion.Rules.EndUsers.Deployment;
+using Diffusion.Storage.Audit;
 using Npgsql;
 
 namespace Diffusion.EndUsers.Storage;
@@ -17,25 +19,39 @@ internal sealed class EndUserStore(NpgsqlDataSource dataSource, TimeProvider tim
     private const string VeuColumns =
         "id, kind, name, headquarters_country, parent_headquarters_country, authorized_countries, status, valid_from, valid_to";
 
-    /// <summary>Inserts a VEU. A retry with identical data returns the stored VEU; different data under the same id conflicts.</summary>
-    public async Task<Veu> RegisterAsync(Veu veu, string ruleSet, CancellationToken cancellationToken)
+    /// <summary>
+    /// Inserts a VEU and its audit row (by <paramref name="actor"/>) in one transaction. A retry with identical data
+    /// returns the stored VEU (audited once); different data under the same id conflicts.
+    /// </summary>
+    public async Task<Veu> RegisterAsync(Veu veu, string ruleSet, string actor, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(veu);
         var now = time.GetUtcNow();
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
         await using var insert = new NpgsqlCommand(
             $"""
             INSERT INTO endusers.veus ({VeuColumns}, rule_set, registered_at, updated_at)
             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11)
             ON CONFLICT (id) DO NOTHING
             """,
-            connection);
+            connection,
+            transaction);
         AddParameters(insert, veu.Id, (short)veu.Kind, veu.Name, veu.HeadquartersCountry, veu.ParentHeadquartersCountry,
             veu.AuthorizedCountries.ToArray(), (short)veu.Status, veu.ValidFrom, (object?)veu.ValidTo ?? DBNull.Value, ruleSet, now);
         if (await insert.ExecuteNonQueryAsync(cancellationToken) == 1)
         {
+            var details = JsonSerializer.Serialize(new Dictionary<string, object?>
+            {
+                ["kind"] = veu.Kind.ToString(), ["name"] = veu.Name, ["headquarters_country"] = veu.HeadquartersCountry,
+                ["authorized_countries"] = veu.AuthorizedCountries.ToArray(), ["status"] = veu.Status.ToString(), ["rule_set"] = ruleSet,
+            });
+            await AuditLog.AppendAsync(connection, transaction, new AuditRecord(now, actor, AuditKinds.VeuRegistered, veu.Id, details), cancellationToken);
+            await transaction.CommitAsync(cancellationToken);
             return veu;
         }
+
+        await transaction.CommitAsync(cancellationToken);
 
         var existing = await GetAsync(connection, null, veu.Id, forUpdate: false, cancellationToken)
             ?? throw new InvalidOperationException($"VEU {veu.Id} vanished during registration");
@@ -66,8 +82,8 @@ internal sealed class EndUserStore(NpgsqlDataSource dataSource, TimeProvider tim
         return veus;
     }
 
-    /// <summary>Changes a VEU's status and records who asked why; null when the VEU is unknown.</summary>
-    public async Task<Veu?> SetStatusAsync(string veuId, VeuStatus status, string reason, CancellationToken cancellationToken)
+    /// <summary>Changes a VEU's status and records who (<paramref name="actor"/>) asked why, in the audit trail too; null when the VEU is unknown.</summary>
+    public async Task<Veu?> SetStatusAsync(string veuId, VeuStatus status, string reason, string actor, CancellationToken cancellationToken)
     {
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
@@ -98,6 +114,8 @@ internal sealed class EndUserStore(NpgsqlDataSource dataSource, TimeProvider tim
             await audit.ExecuteNonQueryAsync(cancellationToken);
         }
 
+        var details = JsonSerializer.Serialize(new Dictionary<string, object?> { ["from"] = veu.Status.ToString(), ["to"] = status.ToString(), ["reason"] = reason });
+        await AuditLog.AppendAsync(connection, transaction, new AuditRecord(now, actor, AuditKinds.VeuStatusSet, veuId, details), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return veu with { Status = status };
     }

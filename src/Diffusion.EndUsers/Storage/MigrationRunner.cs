@@ -29,7 +29,8 @@ internal static class MigrationRunner
     public static MigrationSet Migrations { get; } =
         MigrationSet.FromEmbeddedResources("endusers", typeof(MigrationRunner).Assembly, "Diffusion.EndUsers.Storage.Migrations.", CarryOverOldJournal);
 
-    /// <summary>Applies what the schema lacks; returns how many migrations were applied.</summary>
-    public static Task<int> MigrateAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken, ILogger? logger = null) =>
-        SchemaMigrator.ApplyAsync(dataSource, Migrations, logger ?? NullLogger.Instance, cancellationToken);
+    /// <summary>Applies what the schema and the audit trail (schema <c>audit</c>) lack; returns how many migrations were applied.</summary>
+    public static async Task<int> MigrateAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken, ILogger? logger = null) =>
+        await SchemaMigrator.ApplyAsync(dataSource, Migrations, logger ?? NullLogger.Instance, cancellationToken)
+        + await SchemaMigrator.ApplyAsync(dataSource, Diffusion.Storage.Audit.AuditLog.Migrations, logger ?? NullLogger.Instance, cancellationToken);
 }

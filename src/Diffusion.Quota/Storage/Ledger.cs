@@ -1,4 +1,5 @@
 using Diffusion.Quota.Reservations;
+using Diffusion.Storage.Audit;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -116,6 +117,14 @@ internal sealed class Ledger(NpgsqlDataSource dataSource)
             return (previous, false);
         }
 
+        // The audit trail's row commits with the change (last, so the trail's lock is held only for the commit).
+        var details = System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, object?>
+        {
+            ["previous_cap"] = previous,
+            ["new_cap"] = change.NewCap,
+            ["reason"] = change.Reason,
+        });
+        await AuditLog.AppendAsync(connection, transaction, new AuditRecord(change.ChangedAt, change.Actor, AuditKinds.CapSet, change.BucketId, details), cancellationToken);
         await transaction.CommitAsync(cancellationToken);
         return (previous, true);
     }

@@ -14,7 +14,8 @@ internal static class MigrationRunner
     public static MigrationSet Migrations { get; } =
         MigrationSet.FromEmbeddedResources("public", typeof(MigrationRunner).Assembly, "Diffusion.Quota.Storage.Migrations.");
 
-    /// <summary>Applies what the ledger lacks; returns how many migrations were applied.</summary>
-    public static Task<int> MigrateAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken, ILogger? logger = null) =>
-        SchemaMigrator.ApplyAsync(dataSource, Migrations, logger ?? NullLogger.Instance, cancellationToken);
+    /// <summary>Applies what the ledger and the audit trail (schema <c>audit</c>) lack; returns how many migrations were applied.</summary>
+    public static async Task<int> MigrateAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken, ILogger? logger = null) =>
+        await SchemaMigrator.ApplyAsync(dataSource, Migrations, logger ?? NullLogger.Instance, cancellationToken)
+        + await SchemaMigrator.ApplyAsync(dataSource, Diffusion.Storage.Audit.AuditLog.Migrations, logger ?? NullLogger.Instance, cancellationToken);
 }

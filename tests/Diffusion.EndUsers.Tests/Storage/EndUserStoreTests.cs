@@ -2,6 +2,7 @@ using Diffusion.EndUsers.Storage;
 using Diffusion.EndUsers.Tests.Rules;
 using Diffusion.Rules.EndUsers;
 using Diffusion.Rules.EndUsers.Deployment;
+using Diffusion.Storage.Audit;
 using Diffusion.Testing.Postgres;
 using Npgsql;
 
@@ -45,28 +46,34 @@ public sealed class EndUserStoreTests(PostgresFixture postgres) : IAsyncLifetime
         var veu = new Veu("nveu-rt", VeuKind.National, "Gulf DC", "AE", "SA", ["SA", "AE"], VeuStatus.Active,
             Fixtures.AsOf, Fixtures.AsOf.AddYears(5));
 
-        Assert.Equal(veu, await store.RegisterAsync(veu, "aid-2025", default));
-        Assert.Equal(veu, await store.RegisterAsync(veu, "aid-2025", default));   // a retry
+        Assert.Equal(veu, await store.RegisterAsync(veu, "aid-2025", "officer-1", default));
+        Assert.Equal(veu, await store.RegisterAsync(veu, "aid-2025", "officer-1", default));   // a retry
         Assert.Equal(veu, await store.GetAsync("nveu-rt", default));
         Assert.Equal(["AE", "SA"], (await store.GetAsync("nveu-rt", default))!.AuthorizedCountries);
         Assert.Contains(veu, await store.ListAsync(default));
         Assert.Null(await store.GetAsync("nobody", default));
 
         var conflict = await Assert.ThrowsAsync<IdempotencyConflictException>(
-            () => store.RegisterAsync(new Veu("nveu-rt", VeuKind.National, "Other", "AE", "", ["AE"], VeuStatus.Active, Fixtures.AsOf, null), "aid-2025", default));
+            () => store.RegisterAsync(new Veu("nveu-rt", VeuKind.National, "Other", "AE", "", ["AE"], VeuStatus.Active, Fixtures.AsOf, null), "aid-2025", "officer-1", default));
         Assert.Equal("veu.id", conflict.Field);
 
-        var suspended = await store.SetStatusAsync("nveu-rt", VeuStatus.Suspended, "audit", default);
+        var suspended = await store.SetStatusAsync("nveu-rt", VeuStatus.Suspended, "audit", "officer-1", default);
         Assert.Equal(VeuStatus.Suspended, suspended!.Status);
         Assert.Equal(VeuStatus.Suspended, (await store.GetAsync("nveu-rt", default))!.Status);
-        Assert.Null(await store.SetStatusAsync("nobody", VeuStatus.Revoked, "x", default));
+        Assert.Null(await store.SetStatusAsync("nobody", VeuStatus.Revoked, "x", "officer-1", default));
+
+        // Audited once each (the retry and the conflict add nothing), by the actor given, in a chain that verifies.
+        var trail = await AuditLog.ReadAsync(DataSource()).ToListAsync();
+        Assert.Equal([(AuditKinds.VeuRegistered, "nveu-rt", "officer-1"), (AuditKinds.VeuStatusSet, "nveu-rt", "officer-1")],
+            trail.Select(e => (e.Record.Kind, e.Record.Subject, e.Record.Actor)));
+        Assert.Null(AuditChain.Verify(trail, [], publicKey: null));
     }
 
     [Fact]
     public async Task Deployments_AndAttrition_AreIdempotent_AndAttritionKeepsCumulativeDeployments()
     {
         var store = Store();
-        var veu = await store.RegisterAsync(Fixtures.Nveu("AE", "AE"), "aid-2025", default);
+        var veu = await store.RegisterAsync(Fixtures.Nveu("AE", "AE"), "aid-2025", "officer-1", default);
 
         var first = await store.RecordDeploymentAsync(Deployment("d1", veu.Id, "AE", 1_000), Allow, default);
         var retry = await store.RecordDeploymentAsync(Deployment("d1", veu.Id, "AE", 1_000), Allow, default);
@@ -94,7 +101,7 @@ public sealed class EndUserStoreTests(PostgresFixture postgres) : IAsyncLifetime
     public async Task RefusedDeployment_RecordsNothing()
     {
         var store = Store();
-        var veu = await store.RegisterAsync(Fixtures.Uveu("DE"), "aid-2025", default);
+        var veu = await store.RegisterAsync(Fixtures.Uveu("DE"), "aid-2025", "officer-1", default);
 
         var result = await Record(store, "r1", veu.Id, "SA", 10);
 
@@ -110,7 +117,7 @@ public sealed class EndUserStoreTests(PostgresFixture postgres) : IAsyncLifetime
     public async Task ConcurrentDeployments_OfOneUveu_CannotTogetherBreakTheTier2CountryShare()
     {
         var setup = Store();
-        var veu = await setup.RegisterAsync(Fixtures.Uveu("DE"), "aid-2025", default);
+        var veu = await setup.RegisterAsync(Fixtures.Uveu("DE"), "aid-2025", "officer-1", default);
         Assert.Equal(RecordOutcome.Recorded, (await Record(setup, "base", veu.Id, "DE", 930)).Outcome);
 
         var replicas = new[] { Store(), Store() };

@@ -147,6 +147,10 @@ public sealed class QuotaGrpcTests(RedisFixture redis, PostgresFixture postgres)
         Assert.Equal(answer.ChangedAt.ToDateTime(), await ScalarAsync<DateTime>("SELECT changed_at FROM allocation_changes ORDER BY change_id LIMIT 1"));
         var listed = await officer.ListBucketsAsync(new ListBucketsRequest { Prefix = "country/" });
         Assert.Equal(1_580_000_001, Assert.Single(listed.Balances).Cap);
+        // The audit trail holds both changes, by the same subject, in a chain that verifies.
+        Assert.Equal(2L, await ScalarAsync<long>("SELECT count(*) FROM audit.events WHERE kind = 'cap.set' AND subject = 'country/SA/2025-2027' AND actor = 'officer-42'"));
+        Assert.Equal(0L, await ScalarAsync<long>("SELECT count(*) FROM audit.events WHERE actor <> 'officer-42'"));
+        Assert.Contains("\"reason\":\"correction\"", await ScalarAsync<string>("SELECT details FROM audit.events WHERE seq = 2"), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,5 +1,4 @@
 using System.Text.Json.Nodes;
-using Diffusion.Decisions.Tests.Scenarios;
 using Diffusion.LoadTest.Commands;
 using Diffusion.LoadTest.History;
 using Diffusion.LoadTest.Reporting;

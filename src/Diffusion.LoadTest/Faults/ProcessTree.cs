@@ -3,32 +3,32 @@ using System.Globalization;
 namespace Diffusion.LoadTest.Faults;
 
 /// <summary>A running process as /proc shows it (Linux).</summary>
-internal sealed record ProcessInfo(int Pid, int ParentPid, string Executable, string CommandLine);
+public sealed record ProcessInfo(int Pid, int ParentPid, string Executable, string CommandLine);
 
 /// <summary>
-/// The processes below a root (the AppHost, or whatever started the system), read from /proc: the injector finds its
-/// victims among them, so it never touches another system running on the same machine.
+/// The machine's processes and the trees below a root (the AppHost, or whatever started the system), read from /proc:
+/// the fault injector finds its victims among a root's descendants, so it never touches another system running on the
+/// same machine; the AppHost tests find a replica to kill and leftovers after a shutdown.
 /// </summary>
-internal static class ProcessTree
+public static class ProcessTree
 {
     /// <summary><paramref name="root"/>'s running descendants (not zombies), the root excluded.</summary>
     public static IReadOnlyList<ProcessInfo> Below(int root)
     {
         var all = All();
-        var found = new HashSet<int> { root };
-        for (var added = true; added;)
-        {
-            added = false;
-            foreach (var p in all.Where(p => found.Contains(p.ParentPid)))
-            {
-                added |= found.Add(p.Pid);
-            }
-        }
-
+        var found = Descendants(all, [root]);
         return [.. all.Where(p => p.Pid != root && found.Contains(p.Pid))];
     }
 
-    private static List<ProcessInfo> All()
+    /// <summary>The running <paramref name="roots"/> and every running process below them.</summary>
+    public static HashSet<int> WithDescendants(IEnumerable<int> roots)
+    {
+        var all = All();
+        return Descendants(all, roots.Where(root => all.Any(p => p.Pid == root)));
+    }
+
+    /// <summary>Every running process (not zombies).</summary>
+    public static IReadOnlyList<ProcessInfo> All()
     {
         var processes = new List<ProcessInfo>();
         foreach (var directory in Directory.EnumerateDirectories("/proc"))
@@ -63,5 +63,20 @@ internal static class ProcessTree
         }
 
         return processes;
+    }
+
+    private static HashSet<int> Descendants(IReadOnlyList<ProcessInfo> all, IEnumerable<int> roots)
+    {
+        var found = new HashSet<int>(roots);
+        for (var added = true; added;)
+        {
+            added = false;
+            foreach (var p in all.Where(p => found.Contains(p.ParentPid)))
+            {
+                added |= found.Add(p.Pid);
+            }
+        }
+
+        return found;
     }
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using Diffusion.Quota.Storage;
 using Diffusion.Rules;
 using Diffusion.Rules.Quotas;
+using Diffusion.ServiceDefaults;
 using Microsoft.Extensions.Options;
 using Npgsql;
 using StackExchange.Redis;
@@ -54,18 +55,7 @@ internal sealed partial class QuotaEngine(
     /// (same id, same draws) gets the first answer, a refusal included; the same id with other draws is ALREADY_EXISTS.
     /// </summary>
     public Task<ReserveAnswer> ReserveAsync(ReserveCommand command, CancellationToken cancellationToken) =>
-        Detached(() => ReserveCoreAsync(command), cancellationToken);
-
-    /// <summary>
-    /// Runs a mutating operation on its own, not on the caller's token: it completes or fails as a whole (Redis and
-    /// the ledger never left half-changed because a caller's deadline passed between them); the caller may stop waiting.
-    /// </summary>
-    /// <remarks>
-    /// The operation takes no token, so it runs to its end whatever the caller does; it starts on the caller's thread
-    /// (no extra thread-pool hop per call) and only the caller's wait is cancellable.
-    /// </remarks>
-    private static Task<T> Detached<T>(Func<Task<T>> operation, CancellationToken cancellationToken) =>
-        operation().WaitAsync(cancellationToken);
+        Detached.RunAsync(() => ReserveCoreAsync(command), cancellationToken);
 
     private async Task<ReserveAnswer> ReserveCoreAsync(ReserveCommand command)
     {
@@ -149,7 +139,7 @@ internal sealed partial class QuotaEngine(
 
     /// <summary>Commit: pending -> committed, decided in the ledger, then applied to Redis. Idempotent.</summary>
     public Task<TransitionAnswer> CommitAsync(string reservationId, CancellationToken cancellationToken) =>
-        Detached(() => CommitCoreAsync(reservationId), cancellationToken);
+        Detached.RunAsync(() => CommitCoreAsync(reservationId), cancellationToken);
 
     private async Task<TransitionAnswer> CommitCoreAsync(string reservationId)
     {
@@ -166,7 +156,7 @@ internal sealed partial class QuotaEngine(
 
     /// <summary>Release: pending -> released (its TPP returns). Idempotent; releasing an expired or refused one answers its state.</summary>
     public Task<TransitionAnswer> ReleaseAsync(string reservationId, CancellationToken cancellationToken) =>
-        Detached(() => ReleaseCoreAsync(reservationId), cancellationToken);
+        Detached.RunAsync(() => ReleaseCoreAsync(reservationId), cancellationToken);
 
     private async Task<TransitionAnswer> ReleaseCoreAsync(string reservationId)
     {
@@ -209,7 +199,7 @@ internal sealed partial class QuotaEngine(
     /// unknown, Redis is fenced: every replica rebuilds it from the ledger.
     /// </remarks>
     public Task<SetAllocationAnswer> SetAllocationAsync(string bucketId, long cap, string actor, string reason, CancellationToken cancellationToken) =>
-        Detached(() => SetAllocationCoreAsync(bucketId, cap, actor, reason), cancellationToken);
+        Detached.RunAsync(() => SetAllocationCoreAsync(bucketId, cap, actor, reason), cancellationToken);
 
     private async Task<SetAllocationAnswer> SetAllocationCoreAsync(string bucketId, long cap, string actor, string reason)
     {

@@ -1,4 +1,3 @@
-using Diffusion.Decisions.Tests.Service;
 using Diffusion.Decisions.V1;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;

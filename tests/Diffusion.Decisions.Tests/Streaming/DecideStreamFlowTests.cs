@@ -1,6 +1,5 @@
 using Diffusion.Classification;
 using Diffusion.Classification.Grpc;
-using Diffusion.Decisions.Tests.Service;
 using Diffusion.Classification.V1;
 using Diffusion.Decisions.V1;
 using Diffusion.Testing.Grpc;

@@ -1,5 +1,6 @@
 using Diffusion.Rules;
 using Diffusion.Rules.EndUsers;
+using Diffusion.Testing.Rules;
 
 namespace Diffusion.EndUsers.Tests.Rules;
 
@@ -50,35 +51,5 @@ public sealed class EndUserRulesDataTests
         var error = Assert.Throws<RuleLoadException>(() => RuleSetLoader.Load(scratch.Root));
 
         Assert.Contains("$.standing.citation", error.Message, StringComparison.Ordinal);
-    }
-
-    /// <summary>A copy of the repository's rules in a temporary folder named "rules".</summary>
-    private sealed class ScratchRules : IDisposable
-    {
-        private readonly string parent = Path.Combine(Path.GetTempPath(), "diffusion-endusers-rules-" + Guid.NewGuid().ToString("N"));
-
-        public ScratchRules()
-        {
-            Root = Path.Combine(parent, "rules");
-            var source = RulesDirectory.Locate();
-            foreach (var file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
-            {
-                var target = Path.Combine(Root, Path.GetRelativePath(source, file));
-                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-                File.Copy(file, target);
-            }
-        }
-
-        public string Root { get; }
-
-        public void Edit(string relativePath, Action<System.Text.Json.Nodes.JsonObject> edit)
-        {
-            var path = Path.Combine(Root, relativePath);
-            var node = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(path))!.AsObject();
-            edit(node);
-            File.WriteAllText(path, node.ToJsonString());
-        }
-
-        public void Dispose() => Directory.Delete(parent, recursive: true);
     }
 }

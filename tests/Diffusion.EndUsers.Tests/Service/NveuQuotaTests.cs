@@ -16,7 +16,7 @@ public sealed class NveuQuotaTests(PostgresFixture postgres, RedisFixture redis)
 {
     private static readonly Timestamp AsOf = Timestamp.FromDateTimeOffset(new DateTimeOffset(2025, 6, 1, 0, 0, 0, TimeSpan.Zero));
 
-    private QuotaHost quota = null!;
+    private QuotaNode quota = null!;
     private EndUsersHost endUsers = null!;
     private string ledger = "";
 
@@ -25,8 +25,8 @@ public sealed class NveuQuotaTests(PostgresFixture postgres, RedisFixture redis)
     public async Task InitializeAsync()
     {
         ledger = await postgres.CreateDatabaseAsync();
-        quota = await QuotaHost.StartAsync(redis.ConnectionString, await postgres.CreateDatabaseAsync());
-        endUsers = await EndUsersHost.StartAsync(ledger, quota.Address);
+        quota = await QuotaNode.StartAsync(new Dictionary<string, string?>(QuotaNode.Settings(redis.ConnectionString, await postgres.CreateDatabaseAsync())) { ["Quota:DefaultRuleSet"] = "aid-2025" });
+        endUsers = await EndUsersHost.StartAsync(ledger, quota.Address.ToString());
     }
 
     public async Task DisposeAsync()
@@ -67,7 +67,7 @@ public sealed class NveuQuotaTests(PostgresFixture postgres, RedisFixture redis)
     {
         await RegisterNveu("nveu-c");
         await quota.Client.SetAllocationAsync(new SetAllocationRequest { BucketId = "nveu/nveu-c/AE", Cap = 100, Reason = "test: small cap" });
-        await using var replica = await EndUsersHost.StartAsync(ledger, quota.Address);
+        await using var replica = await EndUsersHost.StartAsync(ledger, quota.Address.ToString());
         var clients = new[] { Client, replica.Client };
 
         var results = await Task.WhenAll(Enumerable.Range(0, 30).Select(i => clients[i % 2].RecordDeploymentAsync(new RecordDeploymentRequest

@@ -1,5 +1,6 @@
 using Diffusion.Rules;
 using Diffusion.Rules.ModelWeights;
+using Diffusion.Testing.Rules;
 
 namespace Diffusion.ModelWeights.Tests.Domain;
 
@@ -7,7 +8,7 @@ namespace Diffusion.ModelWeights.Tests.Domain;
 public sealed class RuleDataTests : IDisposable
 {
     private static readonly string RulesDirectory = Diffusion.Rules.RulesDirectory.Locate();
-    private readonly List<string> _temporary = [];
+    private readonly List<ScratchRules> _scratch = [];
 
     [Fact]
     public void Aid2025_HoldsTheSection6Values()
@@ -87,25 +88,17 @@ public sealed class RuleDataTests : IDisposable
 
     public void Dispose()
     {
-        foreach (var directory in _temporary)
+        foreach (var scratch in _scratch)
         {
-            Directory.Delete(directory, recursive: true);
+            scratch.Dispose();
         }
     }
 
     private string CopyWithModelWeights(string ruleSet, Func<string, string> edit)
     {
-        var target = Path.Combine(Path.GetTempPath(), "mw-rules-" + Guid.NewGuid().ToString("N"), "rules");
-        _temporary.Add(Path.GetDirectoryName(target)!);
-        foreach (var file in Directory.EnumerateFiles(RulesDirectory, "*", SearchOption.AllDirectories))
-        {
-            var to = Path.Combine(target, Path.GetRelativePath(RulesDirectory, file));
-            Directory.CreateDirectory(Path.GetDirectoryName(to)!);
-            File.Copy(file, to);
-        }
-
-        var path = Path.Combine(target, ruleSet, "model-weights.json");
-        File.WriteAllText(path, edit(File.ReadAllText(path)));
-        return target;
+        var scratch = new ScratchRules();
+        _scratch.Add(scratch);
+        scratch.Replace(Path.Combine(ruleSet, "model-weights.json"), edit);
+        return scratch.Root;
     }
 }

@@ -85,7 +85,7 @@ public sealed class RecoveryTests(RedisFixture redis, PostgresFixture postgres) 
         Assert.Equal(granted.Count, ledger.Count(r => r.Value == 1));
 
         // Redis (rebuilt, where it was lost) holds exactly the ledger's amounts, seen from every live replica.
-        for (var i = 0; i < cluster.Servers.Count; i++)
+        for (var i = 0; i < cluster.Nodes.Count; i++)
         {
             if (cluster.Client(i) is not { } client)
             {

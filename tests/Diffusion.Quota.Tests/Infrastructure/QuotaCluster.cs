@@ -1,10 +1,5 @@
-using Diffusion.Quota.Grpc;
 using Diffusion.Quota.V1;
-using Diffusion.Testing.Grpc;
 using Grpc.Core;
-using Microsoft.Extensions.Configuration;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.Hosting;
 
 namespace Diffusion.Quota.Tests.Infrastructure;
 
@@ -15,11 +10,12 @@ namespace Diffusion.Quota.Tests.Infrastructure;
 internal sealed class QuotaCluster : IAsyncDisposable
 {
     private readonly Dictionary<string, string?> settings;
-    private readonly List<GrpcTestServer?> servers = [];
+    private readonly List<QuotaNode?> nodes = [];
 
     private QuotaCluster(Dictionary<string, string?> settings) => this.settings = settings;
 
-    public IReadOnlyList<GrpcTestServer?> Servers => servers;
+    /// <summary>The replicas, null where one was killed.</summary>
+    public IReadOnlyList<QuotaNode?> Nodes => nodes;
 
     public static async Task<QuotaCluster> StartAsync(Dictionary<string, string?> settings, int replicas)
     {
@@ -32,45 +28,27 @@ internal sealed class QuotaCluster : IAsyncDisposable
         return cluster;
     }
 
-    public async Task<GrpcTestServer> AddReplicaAsync()
+    public async Task<QuotaNode> AddReplicaAsync()
     {
-        var server = await GrpcTestServer.StartAsync(
-            builder =>
-            {
-                builder.Configuration.AddInMemoryCollection(settings);
-                builder.AddDiffusionAuthentication();
-                builder.AddQuotaServices();
-            },
-            app => app.MapGrpcService<QuotaGrpcService>());
-        servers.Add(server);
-        return server;
+        var node = await QuotaNode.StartAsync(settings);
+        nodes.Add(node);
+        return node;
     }
 
     /// <summary>A client of replica <paramref name="index"/> (null when that replica was killed).</summary>
-    public QuotaService.QuotaServiceClient? Client(int index) =>
-        servers[index] is { } server ? new QuotaService.QuotaServiceClient(server.Channel) : null;
+    public QuotaService.QuotaServiceClient? Client(int index) => nodes[index]?.Client;
 
     /// <summary>A client of live replica <paramref name="index"/> presenting <paramref name="token"/>.</summary>
     public QuotaService.QuotaServiceClient Client(int index, string token) =>
-        new(servers[index]!.CreateChannel(token: token));
+        new(nodes[index]!.CreateChannel(token: token));
 
     /// <summary>Stops a replica at once: in-flight calls fail, the host does not wait for them.</summary>
     public async Task KillAsync(int index)
     {
-        var server = servers[index]!;
-        servers[index] = null;
-        using var now = new CancellationTokenSource();
-        await now.CancelAsync();
-        try
-        {
-            await server.App.StopAsync(now.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            // Not waiting is the point.
-        }
-
-        await server.App.DisposeAsync();
+        var node = nodes[index]!;
+        nodes[index] = null;
+        await node.KillAsync();
+        await node.DisposeAsync();
     }
 
     /// <summary>
@@ -82,7 +60,7 @@ internal sealed class QuotaCluster : IAsyncDisposable
         var deadline = DateTime.UtcNow + timeout;
         for (var attempt = 0; ; attempt++)
         {
-            var client = Client((startAt + attempt) % servers.Count);
+            var client = Client((startAt + attempt) % nodes.Count);
             if (client is not null)
             {
                 try
@@ -102,11 +80,11 @@ internal sealed class QuotaCluster : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var server in servers)
+        foreach (var node in nodes)
         {
-            if (server is not null)
+            if (node is not null)
             {
-                await server.DisposeAsync();
+                await node.DisposeAsync();
             }
         }
     }

@@ -28,8 +28,15 @@ public abstract class QuotaTestBase(RedisFixture redis, PostgresFixture postgres
         }
     }
 
+    // Short sweep and grace periods so that expiry and orphan recovery happen within a test.
     internal Dictionary<string, string?> Settings(string? redisConnection = null) =>
-        QuotaNode.Settings(redisConnection ?? Redis.ConnectionString, LedgerConnectionString, Prefix);
+        new(QuotaNode.Settings(redisConnection ?? Redis.ConnectionString, LedgerConnectionString, Prefix))
+        {
+            ["Quota:DefaultRuleSet"] = "aid-2026",
+            ["Quota:ReadyWaitMilliseconds"] = "3000",
+            ["Quota:SweepIntervalMilliseconds"] = "100",
+            ["Quota:OrphanGraceSeconds"] = "2",
+        };
 
     internal async Task<QuotaNode> StartNodeAsync(Dictionary<string, string?>? settings = null, TimeProvider? time = null)
     {

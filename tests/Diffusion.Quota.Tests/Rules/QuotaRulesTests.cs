@@ -1,6 +1,7 @@
 using Diffusion.Rules;
 using Diffusion.Rules.Quotas;
 using Diffusion.Rules.Tiers;
+using Diffusion.Testing.Rules;
 
 namespace Diffusion.Quota.Tests.Rules;
 
@@ -116,31 +117,16 @@ public sealed class QuotaRulesTests
     [InlineData("\"period\": \"2025-2027\"", "\"period\": \"2025\"", "$.country_allocation.period")]
     public void BadData_StopsLoading_NamingFileAndField(string find, string replace, string path)
     {
-        var parent = Path.Combine(Path.GetTempPath(), "diffusion-quota-rules-" + Guid.NewGuid().ToString("N"));
-        var root = Path.Combine(parent, "rules");
-        try
+        using var scratch = new ScratchRules();
+        scratch.Replace(Path.Combine("aid-2025", "quotas.json"), text =>
         {
-            var source = RulesDirectory.Locate();
-            foreach (var file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
-            {
-                var target = Path.Combine(root, Path.GetRelativePath(source, file));
-                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
-                File.Copy(file, target);
-            }
-
-            var quotas = Path.Combine(root, "aid-2025", "quotas.json");
-            var text = File.ReadAllText(quotas);
             Assert.Contains(find, text, StringComparison.Ordinal);
-            File.WriteAllText(quotas, text.Replace(find, replace, StringComparison.Ordinal));
+            return text.Replace(find, replace, StringComparison.Ordinal);
+        });
 
-            var error = Assert.Throws<RuleLoadException>(() => RuleSetLoader.Load(root));
+        var error = scratch.LoadFails();
 
-            Assert.Contains("quotas.json", error.Message, StringComparison.Ordinal);
-            Assert.Contains(path, error.Message, StringComparison.Ordinal);
-        }
-        finally
-        {
-            Directory.Delete(parent, recursive: true);
-        }
+        Assert.Contains("quotas.json", error.Message, StringComparison.Ordinal);
+        Assert.Contains(path, error.Message, StringComparison.Ordinal);
     }
 }

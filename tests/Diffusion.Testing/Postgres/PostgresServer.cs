@@ -86,24 +86,24 @@ public sealed class PostgresServer : IAsyncDisposable
             options.Timeout,
             cancellationToken);
 
-        Exception? last = null;
-        for (var attempt = 0; attempt < 3; attempt++)
+        try
         {
-            var server = new PostgresServer(options, root, FreePort.Next());
-            try
-            {
-                await server.StartProcessAsync(cancellationToken);
-                return server;
-            }
-            catch (Exception e) when (e is TimeoutException or InvalidOperationException)
-            {
-                last = e;
-                AppDomain.CurrentDomain.ProcessExit -= server.OnProcessExit;
-            }
+            return await LocalServer.StartOnFreePortAsync(
+                "postgres",
+                port => new PostgresServer(options, root, port),
+                (server, ct) => server.StartProcessAsync(ct),
+                server =>
+                {
+                    AppDomain.CurrentDomain.ProcessExit -= server.OnProcessExit;
+                    return ValueTask.CompletedTask;
+                },
+                cancellationToken);
         }
-
-        Directory.Delete(root, recursive: true);
-        throw new InvalidOperationException("postgres did not start", last);
+        catch (InvalidOperationException)
+        {
+            Directory.Delete(root, recursive: true);
+            throw;
+        }
     }
 
     /// <summary>Connection string for <paramref name="database"/> on this server (user postgres, trust auth).</summary>
@@ -171,23 +171,7 @@ public sealed class PostgresServer : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         AppDomain.CurrentDomain.ProcessExit -= OnProcessExit;
-        try
-        {
-            await KillAsync();
-        }
-        catch (Exception e) when (e is InvalidOperationException or TimeoutException)
-        {
-            // Not running.
-        }
-
-        try
-        {
-            Directory.Delete(Root, recursive: true);
-        }
-        catch (IOException)
-        {
-            // Best effort.
-        }
+        await LocalServer.KillAndRemoveAsync(() => KillAsync(), Root);
     }
 
     /// <summary>The server log, for test failure messages.</summary>

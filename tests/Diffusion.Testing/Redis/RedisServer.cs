@@ -66,24 +66,12 @@ public sealed class RedisServer : IAsyncDisposable
     public static async Task<RedisServer> StartAsync(RedisServerOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= new RedisServerOptions();
-        Exception? last = null;
-        for (var attempt = 0; attempt < 3; attempt++)
-        {
-            var directory = System.IO.Directory.CreateTempSubdirectory("diffusion-redis-").FullName;
-            var server = new RedisServer(options, FreePort.Next(), directory);
-            try
-            {
-                await server.StartProcessAsync(cancellationToken);
-                return server;
-            }
-            catch (Exception e) when (e is TimeoutException or InvalidOperationException)
-            {
-                last = e;
-                await server.DisposeAsync();
-            }
-        }
-
-        throw new InvalidOperationException("redis-server did not start", last);
+        return await LocalServer.StartOnFreePortAsync(
+            "redis-server",
+            port => new RedisServer(options, port, System.IO.Directory.CreateTempSubdirectory("diffusion-redis-").FullName),
+            (server, ct) => server.StartProcessAsync(ct),
+            server => server.DisposeAsync(),
+            cancellationToken);
     }
 
     /// <summary>Connects a multiplexer to this server (async connect: the sync connect blocks a thread-pool thread).</summary>
@@ -133,23 +121,7 @@ public sealed class RedisServer : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         AppDomain.CurrentDomain.ProcessExit -= OnProcessExit;
-        try
-        {
-            await KillAsync();
-        }
-        catch (Exception e) when (e is InvalidOperationException or OperationCanceledException)
-        {
-            // Already gone.
-        }
-
-        try
-        {
-            System.IO.Directory.Delete(Directory, recursive: true);
-        }
-        catch (IOException)
-        {
-            // Best effort: a leftover directory under /tmp is harmless.
-        }
+        await LocalServer.KillAndRemoveAsync(() => KillAsync(), Directory);
     }
 
     private async Task StartProcessAsync(CancellationToken cancellationToken)

@@ -35,6 +35,14 @@ public sealed class ScratchRules : IDisposable
         File.WriteAllText(path, node.ToJsonString());
     }
 
+    /// <summary>Edits one file as text.</summary>
+    public void Replace(string relativePath, Func<string, string> edit)
+    {
+        ArgumentNullException.ThrowIfNull(edit);
+        var path = Path.Combine(Root, relativePath);
+        File.WriteAllText(path, edit(File.ReadAllText(path)));
+    }
+
     /// <summary>Writes one file (its folder created if needed).</summary>
     public void Write(string relativePath, string text)
     {

@@ -1,23 +1,18 @@
 using Diffusion.Classification;
 using Diffusion.Classification.Grpc;
-using Diffusion.Decisions.Tests.Service;
 using Diffusion.Decisions.V1;
-using Diffusion.EndUsers;
-using Diffusion.EndUsers.Grpc;
 using Diffusion.Endusers.V1;
 using Diffusion.ModelWeights;
 using Diffusion.ModelWeights.Grpc;
-using Diffusion.Quota.Grpc;
 using Diffusion.Quota.V1;
 using Diffusion.Testing.Grpc;
 using Diffusion.Testing.Postgres;
 using Diffusion.Testing.Processes;
 using Diffusion.Testing.Redis;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 
-namespace Diffusion.Decisions.Tests.Scenarios;
+namespace Diffusion.Testing.Hosts;
 
 /// <summary>
 /// Every service Decisions composes, each on its own Kestrel port 0 (h2c), Quota on a real redis-server and
@@ -28,54 +23,58 @@ public sealed class DiffusionStack : IAsyncLifetime
 {
     private readonly RedisFixture redis = new();
     private readonly PostgresFixture postgres = new();
-    private readonly List<GrpcTestServer> servers = [];
+    private readonly List<IAsyncDisposable> hosts = [];
 
-    public GrpcTestServer Quota { get; private set; } = null!;
+    /// <summary>The Quota replica.</summary>
+    public QuotaNode Quota { get; private set; } = null!;
 
+    /// <summary>The EndUsers service.</summary>
+    public EndUsersHost EndUsers { get; private set; } = null!;
+
+    /// <summary>The Decisions service.</summary>
     public GrpcTestServer Decisions { get; private set; } = null!;
 
+    /// <summary>Where each downstream service of Decisions listens, by service-discovery name.</summary>
     public IReadOnlyDictionary<string, Uri> Addresses { get; private set; } = null!;
 
+    /// <summary>A Decisions client.</summary>
     public DecisionService.DecisionServiceClient Client => new(Decisions.Channel);
 
-    public QuotaService.QuotaServiceClient QuotaClient => new(Quota.Channel);
+    /// <summary>A Quota client.</summary>
+    public QuotaService.QuotaServiceClient QuotaClient => Quota.Client;
 
+    /// <summary>An EndUsers client.</summary>
+    public EndUserService.EndUserServiceClient EndUsersClient => EndUsers.Client;
+
+    /// <inheritdoc/>
     public async Task InitializeAsync()
     {
         await redis.InitializeAsync();
         await postgres.InitializeAsync();
-        var ledger = await postgres.CreateDatabaseAsync();
-        Quota = await Start(
-            builder =>
-            {
-                builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-                {
-                    ["ConnectionStrings:redis"] = redis.ConnectionString,
-                    ["ConnectionStrings:ledger"] = ledger,
-                    ["Quota:RedisKeyPrefix"] = $"dt{Guid.NewGuid():N}"[..20] + ":",
-                });
-                builder.AddQuotaServices();
-            },
-            app => app.MapGrpcService<QuotaGrpcService>());
+        Quota = Keep(await QuotaNode.StartAsync(QuotaNode.Settings(redis.ConnectionString, await postgres.CreateDatabaseAsync()), serviceDefaults: true));
         var classification = await Start(b => b.AddClassificationServices(), app => app.MapGrpcService<ClassificationGrpcService>());
         var modelWeights = await Start(b => b.AddModelWeightsServices(), app => app.MapGrpcService<ModelWeightsGrpcService>());
+        EndUsers = Keep(await EndUsersHost.StartAsync(await postgres.CreateDatabaseAsync(), Quota.Address.ToString()));
         Addresses = new Dictionary<string, Uri>
         {
             ["classification"] = classification.Address,
             ["modelweights"] = modelWeights.Address,
             ["quota"] = Quota.Address,
-            ["endusers"] = (await StartEndUsersAsync(await postgres.CreateDatabaseAsync())).Address,
+            ["endusers"] = EndUsers.Address,
         };
-        Decisions = await DecisionsHost.StartAsync(Addresses);
-        servers.Add(Decisions);
+        Decisions = Keep(await DecisionsHost.StartAsync(Addresses));
     }
 
+    /// <inheritdoc/>
     public async Task DisposeAsync()
     {
-        foreach (var server in Enumerable.Reverse(servers))
+        foreach (var host in Enumerable.Reverse(hosts))
         {
-            await server.DisposeAsync();
+            await host.DisposeAsync();
         }
+
+        await postgres.DisposeAsync();
+        await redis.DisposeAsync();
     }
 
     /// <summary>A second Decisions instance wired like the first except for <paramref name="overrides"/> (e.g. a service down).</summary>
@@ -88,43 +87,20 @@ public sealed class DiffusionStack : IAsyncLifetime
     /// <summary>An address where nothing listens.</summary>
     public static Uri DeadAddress() => new($"http://127.0.0.1:{FreePort.Next()}");
 
-    public GrpcTestServer EndUsers { get; private set; } = null!;
-
-    public EndUserService.EndUserServiceClient EndUsersClient => new(EndUsers.Channel);
-
-    private async Task<GrpcTestServer> StartEndUsersAsync(string ledger)
+    private T Keep<T>(T host)
+        where T : IAsyncDisposable
     {
-        EndUsers = await Start(
-            builder =>
-            {
-                builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
-                {
-                    ["ConnectionStrings:ledger"] = ledger,
-                    ["services:quota:grpc:0"] = Quota.Address.ToString(),
-                });
-                builder.AddEndUserServices();
-            },
-            app => app.MapGrpcService<EndUserGrpcService>());
-        return EndUsers;
+        hosts.Add(host);
+        return host;
     }
 
-    private async Task<GrpcTestServer> Start(Action<WebApplicationBuilder> configure, Action<WebApplication> map)
-    {
-        var server = await GrpcTestServer.StartAsync(
+    private async Task<GrpcTestServer> Start(Action<WebApplicationBuilder> configure, Action<WebApplication> map) =>
+        Keep(await GrpcTestServer.StartAsync(
             builder =>
             {
                 builder.AddServiceDefaults();
                 builder.AddDiffusionAuthentication();
                 configure(builder);
             },
-            map);
-        servers.Add(server);
-        return server;
-    }
-}
-
-[CollectionDefinition(Name)]
-public sealed class StackCollection : ICollectionFixture<DiffusionStack>
-{
-    public const string Name = "diffusion stack";
+            map));
 }

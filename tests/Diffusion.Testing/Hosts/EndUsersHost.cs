@@ -1,3 +1,4 @@
+using Diffusion.EndUsers;
 using Diffusion.EndUsers.Grpc;
 using Diffusion.Endusers.V1;
 using Diffusion.Testing.Grpc;
@@ -5,13 +6,13 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 
-namespace Diffusion.EndUsers.Tests.Service;
+namespace Diffusion.Testing.Hosts;
 
 /// <summary>
 /// The real EndUsers service, wired by the shipped <c>AddEndUserServices()</c>, on Kestrel at 127.0.0.1 port 0
 /// (h2c), configured only through Aspire's conventions (ConnectionStrings:ledger, services:quota:grpc:0).
 /// </summary>
-internal sealed class EndUsersHost : IAsyncDisposable
+public sealed class EndUsersHost : IAsyncDisposable
 {
     private readonly GrpcTestServer server;
 
@@ -21,10 +22,16 @@ internal sealed class EndUsersHost : IAsyncDisposable
         Client = new EndUserService.EndUserServiceClient(server.Channel);
     }
 
+    /// <summary>A client on the host's default channel.</summary>
     public EndUserService.EndUserServiceClient Client { get; }
 
+    /// <summary>The host's services.</summary>
     public IServiceProvider Services => server.Services;
 
+    /// <summary>The h2c address.</summary>
+    public Uri Address => server.Address;
+
+    /// <summary>Starts EndUsers on its ledger database, calling Quota at <paramref name="quotaAddress"/>.</summary>
     public static async Task<EndUsersHost> StartAsync(string ledgerConnectionString, string quotaAddress)
     {
         var server = await GrpcTestServer.StartAsync(
@@ -49,5 +56,6 @@ internal sealed class EndUsersHost : IAsyncDisposable
         return new EndUsersHost(server);
     }
 
+    /// <inheritdoc/>
     public ValueTask DisposeAsync() => server.DisposeAsync();
 }

@@ -1,3 +1,4 @@
+using Diffusion.Decisions;
 using Diffusion.Decisions.Grpc;
 using Diffusion.Decisions.V1;
 using Diffusion.Testing.Grpc;
@@ -5,20 +6,23 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 
-namespace Diffusion.Decisions.Tests.Service;
+namespace Diffusion.Testing.Hosts;
 
 /// <summary>
 /// The Decisions service on Kestrel port 0, wired as Program.cs wires it (service defaults, then the service), its
 /// downstream services at the given addresses, which service discovery resolves as under the AppHost.
 /// </summary>
-internal static class DecisionsHost
+public static class DecisionsHost
 {
+    /// <summary>The services Decisions calls, by their service-discovery names.</summary>
     public static readonly string[] Downstream = ["classification", "modelweights", "endusers", "quota"];
 
+    /// <summary>Starts Decisions with its downstream services at <paramref name="services"/> and extra <paramref name="settings"/>.</summary>
     public static Task<GrpcTestServer> StartAsync(IReadOnlyDictionary<string, Uri> services, IReadOnlyDictionary<string, string?>? settings = null) =>
         GrpcTestServer.StartAsync(
             builder =>
             {
+                ArgumentNullException.ThrowIfNull(services);
                 var configuration = services.ToDictionary(s => $"services:{s.Key}:grpc:0", s => (string?)s.Value.ToString());
                 foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
                 {
@@ -32,5 +36,6 @@ internal static class DecisionsHost
             },
             app => app.MapGrpcService<DecisionGrpcService>());
 
+    /// <summary>A client of a Decisions server.</summary>
     public static DecisionService.DecisionServiceClient Client(GrpcTestServer server) => new(server.Channel);
 }

@@ -62,7 +62,7 @@ internal sealed partial class OrderDecider(
             consignee.ParentName,
             consignee.Government,
             [.. consignee.Owners.Select(o => new ConsigneeOwner(o.Name, o.HasSharePercent ? (decimal)o.SharePercent : null, o.ListedOn))]);
-        var parties = new OrderParties(order.DestinationCountry, origin, consignee.Id, consignee.HeadquartersCountry, consignee.ParentHeadquartersCountry, identity);
+        var parties = new OrderParties(order.DestinationCountry, origin, consignee.Id, consignee.HeadquartersCountry, consignee.ParentHeadquartersCountry, identity, order.Exporter);
         var context = DecisionContextFactory.Create(ruleSet, asOfDay, parties, veu, items);
 
         var allocations = AllocationState.Unknown;
@@ -75,10 +75,11 @@ internal sealed partial class OrderDecider(
             }
 
             HashSet<string> shortBuckets;
+            HashSet<string> unknownBuckets;
             string? reservationId = null;
             if (!reserve)
             {
-                shortBuckets = await ShortBucketsByBalanceAsync(ruleSet.Id, decision.Draws, cancellationToken).ConfigureAwait(false);
+                (shortBuckets, unknownBuckets) = await ShortBucketsByBalanceAsync(ruleSet.Id, decision.Draws, cancellationToken).ConfigureAwait(false);
                 if (shortBuckets.Count == 0)
                 {
                     return Answer(order, ruleSet.Id, posture, decision, lines, allocations, null, null);
@@ -99,12 +100,18 @@ internal sealed partial class OrderDecider(
                     .Select(d => d.BucketId)
                     .ToHashSet(StringComparer.Ordinal);
                 shortBuckets = insufficient.Count > 0 ? insufficient : decision.Draws.Select(d => d.BucketId).ToHashSet(StringComparer.Ordinal);
+
+                // Quota answers no balance for a bucket neither the rules nor an officer define.
+                unknownBuckets = decision.Draws
+                    .Where(d => !reserved.Balances.Any(b => b.BucketId == d.BucketId))
+                    .Select(d => d.BucketId)
+                    .ToHashSet(StringComparer.Ordinal);
             }
 
             // Both paths are bounded the same way: each round must rule out a draw mechanism, and there are at most
             // MaxRounds of them. A short bucket whose mechanism cannot be ruled out would otherwise be planned again
             // and again (the dry run looped over balances with no bound).
-            if (AllocationRounds.Next(allocations, decision.Draws, shortBuckets, round) is not { } next)
+            if (AllocationRounds.Next(allocations, decision.Draws, shortBuckets, unknownBuckets, round) is not { } next)
             {
                 throw new RpcException(new Status(StatusCode.Internal,
                     $"order {order.OrderId}: no plan {(reserve ? "could be reserved" : "fits the balances")} after {round} rounds " +
@@ -238,22 +245,25 @@ internal sealed partial class OrderDecider(
         return await downstream.CallAsync("quota", o => quota.ReserveAsync(request, o), cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task<HashSet<string>> ShortBucketsByBalanceAsync(string ruleSet, IReadOnlyList<PlannedDraw> draws, CancellationToken cancellationToken)
+    private async Task<(HashSet<string> Short, HashSet<string> Unknown)> ShortBucketsByBalanceAsync(string ruleSet, IReadOnlyList<PlannedDraw> draws, CancellationToken cancellationToken)
     {
         var balances = await Task.WhenAll(draws.Select(async d =>
         {
             try
             {
                 var balance = await downstream.CallAsync("quota", o => quota.GetBalanceAsync(new GetBalanceRequest { BucketId = d.BucketId, RuleSet = ruleSet }, o), cancellationToken).ConfigureAwait(false);
-                return (d.BucketId, Short: balance.Available < d.Tpp);
+                return (d.BucketId, Short: balance.Available < d.Tpp, Unknown: false);
             }
             catch (RpcException e) when (e.StatusCode == StatusCode.NotFound)
             {
-                // Not created yet: Quota creates it from the rule set's allocations on first use, full.
-                return (d.BucketId, Short: false);
+                // Not created yet: Quota creates it from the rule set's allocations on first use, full. A China share
+                // bucket is never in the rules: until an officer records US shipments it covers nothing.
+                return (d.BucketId, Short: d.Mechanism == DrawMechanism.ChinaShare, Unknown: true);
             }
         })).ConfigureAwait(false);
-        return balances.Where(b => b.Short).Select(b => b.BucketId).ToHashSet(StringComparer.Ordinal);
+        return (
+            balances.Where(b => b.Short).Select(b => b.BucketId).ToHashSet(StringComparer.Ordinal),
+            balances.Where(b => b.Unknown).Select(b => b.BucketId).ToHashSet(StringComparer.Ordinal));
     }
 
     private static ClassifiedItem ToClassifiedItem(
@@ -284,8 +294,7 @@ internal sealed partial class OrderDecider(
         response.Reasons.Insert(0, posture.Reason.ToProto());
 
         // Unavailable when an exhausted bucket left the order with nothing it can draw (e.g. beyond the country allocation).
-        var exhausted = allocations.LppExhausted || allocations.CountryAllocationExhausted || allocations.NveuExhausted;
-        response.AllocationAvailable = decision.Draws.Count > 0 || !exhausted;
+        response.AllocationAvailable = decision.Draws.Count > 0 || !allocations.AnyExhausted;
         if (reservationId is not null)
         {
             response.ReservationId = reservationId;

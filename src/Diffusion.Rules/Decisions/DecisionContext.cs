@@ -67,8 +67,16 @@ public sealed record VeuFinding(
     IReadOnlyList<Reason> Reasons);
 
 /// <summary>Buckets found too small for the draw planned in an earlier round (a refused reservation or a balance check).</summary>
-public sealed record AllocationState(bool LppExhausted = false, bool CountryAllocationExhausted = false, bool NveuExhausted = false)
+public sealed record AllocationState(
+    bool LppExhausted = false,
+    bool CountryAllocationExhausted = false,
+    bool NveuExhausted = false,
+    bool ChinaShareExhausted = false,
+    bool ChinaShareUnrecorded = false)
 {
+    /// <summary>Some bucket is known to be too small.</summary>
+    public bool AnyExhausted => LppExhausted || CountryAllocationExhausted || NveuExhausted || ChinaShareExhausted;
+
     /// <summary>Nothing known to be exhausted.</summary>
     public static AllocationState Unknown { get; } = new();
 }
@@ -110,6 +118,9 @@ public sealed record DecisionContext(
 
     /// <summary>The affiliates (50 %) rule, when the rules directory has it.</summary>
     public AffiliatesRuleData? Affiliates { get; init; }
+
+    /// <summary>The exporter as the order names it, or "" (its China/Macau share is counted per exporter).</summary>
+    public string Exporter { get; init; } = "";
 
     /// <summary>The consignee is headquartered, or its ultimate parent is, in Tier 3.</summary>
     public bool ConsigneeIsTier3Headquartered => Consignee.EffectiveHeadquartersTier == 3;

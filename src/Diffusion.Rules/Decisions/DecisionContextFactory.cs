@@ -7,13 +7,15 @@ namespace Diffusion.Rules.Decisions;
 /// <param name="HeadquartersCountry">The consignee's headquarters, or "".</param>
 /// <param name="ParentHeadquartersCountry">Its ultimate parent's headquarters, or "".</param>
 /// <param name="Identity">The consignee's name, parent, owners and whether it is a government agency; none when not given.</param>
+/// <param name="Exporter">The exporter, or "".</param>
 public sealed record OrderParties(
     string DestinationCountry,
     string OriginCountry,
     string ConsigneeId,
     string HeadquartersCountry = "",
     string ParentHeadquartersCountry = "",
-    ConsigneeIdentity? Identity = null);
+    ConsigneeIdentity? Identity = null,
+    string Exporter = "");
 
 /// <summary>
 /// Builds the decision context of an order under a rule set. In sets with the AI Diffusion framework, countries take
@@ -82,6 +84,7 @@ public static class DecisionContextFactory
         {
             ApprovedConsignees = ruleSet.Shared.ApprovedConsignees,
             Affiliates = ruleSet.Shared.Affiliates,
+            Exporter = parties.Exporter,
         };
     }
 }

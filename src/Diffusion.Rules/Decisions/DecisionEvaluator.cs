@@ -93,7 +93,7 @@ public sealed class DecisionEvaluator(IReadOnlyList<IDecisionRule> rules)
         var changes = findings.PolicyChangesFor(item.Index);
         var requirements = findings.RequirementsFor(item.Index)
             .Select(r => changes.LastOrDefault(c => c.Source == r.Source) is { } change
-                ? r with { Outcome = change.Outcome, ReviewPolicy = change.ReviewPolicy }
+                ? r with { Outcome = change.Outcome, ReviewPolicy = change.ReviewPolicy, Draw = change.Draw ?? r.Draw }
                 : r)
             .ToList();
         if (requirements.Count == 0)
@@ -129,17 +129,25 @@ public sealed class DecisionEvaluator(IReadOnlyList<IDecisionRule> rules)
     {
         return items
             .Where(i => i.Draw != DrawMechanism.None)
-            .GroupBy(i => (Bucket: BucketId(context, i.Draw), i.Draw))
-            .Select(g => new PlannedDraw(g.Key.Bucket, g.Aggregate(0L, (sum, i) => checked(sum + i.Item.WholeTpp)), g.Key.Draw))
+            .GroupBy(i => (Bucket: BucketId(context, i), i.Draw))
+            .Select(g => new PlannedDraw(g.Key.Bucket, g.Aggregate(0L, (sum, i) => checked(sum + Amount(context, i))), g.Key.Draw))
             .OrderBy(d => d.BucketId, StringComparer.Ordinal)
             .ToList();
     }
 
-    private static string BucketId(DecisionContext context, DrawMechanism mechanism) => mechanism switch
+    private static string BucketId(DecisionContext context, ItemDecision item) => item.Draw switch
     {
         DrawMechanism.LowProcessingPerformance => context.Rules.LppBucketId(context.Consignee.Id, context.AsOf.Year),
         DrawMechanism.CountryAllocation => context.Rules.CountryAllocationBucketId(context.DestinationCountry),
         DrawMechanism.NationalVeu => context.Rules.NveuBucketId(context.Veu?.Id ?? "", context.DestinationCountry),
-        _ => throw new ArgumentOutOfRangeException(nameof(mechanism), mechanism, "draws nothing"),
+        DrawMechanism.ChinaShare => Quotas.BucketId.ForChinaShare(context.Exporter, item.Item.Description)
+            ?? throw new InvalidOperationException("a China share draw needs an exporter and a product"),
+        _ => throw new ArgumentOutOfRangeException(nameof(item), item.Draw, "draws nothing"),
     };
+
+    // Every bucket counts whole TPP; a China share bucket counts the TPP shipped to the US, so an order draws its TPP
+    // divided by the share (ShareDraw).
+    private static long Amount(DecisionContext context, ItemDecision item) => item.Draw == DrawMechanism.ChinaShare
+        ? context.Rules.CaseByCase!.ShareDraw(item.Item.WholeTpp)
+        : item.Item.WholeTpp;
 }

@@ -18,7 +18,8 @@ public sealed record Authorization(string Exception, DrawMechanism Draw, string?
 /// <param name="Source">The requirement source whose policy changes.</param>
 /// <param name="Outcome">The new outcome.</param>
 /// <param name="ReviewPolicy">The new review policy.</param>
-public sealed record PolicyChange(string Source, Outcome Outcome, string ReviewPolicy);
+/// <param name="Draw">What a licensed export then draws; null: what the requirement drew.</param>
+public sealed record PolicyChange(string Source, Outcome Outcome, string ReviewPolicy, DrawMechanism? Draw = null);
 
 /// <summary>Collects what every rule found; rules only add, the evaluator decides.</summary>
 public sealed class DecisionFindings

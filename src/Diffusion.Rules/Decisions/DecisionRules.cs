@@ -102,6 +102,14 @@ public sealed record DecisionRules : IRuleFamily
             context.CountryCodes(band.Countries.Value, "$.case_by_case.countries.value");
             context.CountryCodes(band.OriginCountries.Value, "$.case_by_case.origin_countries.value");
             context.Require(!string.IsNullOrWhiteSpace(band.ReviewPolicy.Value), "$.case_by_case.review_policy.value", "must not be empty");
+            context.Require(band.ShareOfUsShipmentsPercent.Value is > 0 and <= 100, "$.case_by_case.share_of_us_shipments_percent.value",
+                $"must be a percentage in (0, 100], was {band.ShareOfUsShipmentsPercent.Value}");
+            context.Require(band.Certifications.Count > 0, "$.case_by_case.certifications", "must list what the exporter certifies");
+            for (var i = 0; i < band.Certifications.Count; i++)
+            {
+                context.Require(!string.IsNullOrWhiteSpace(band.Certifications[i].Value), $"$.case_by_case.certifications[{i}].value", "must not be empty");
+                context.Require(!string.IsNullOrWhiteSpace(band.Certifications[i].Citation), $"$.case_by_case.certifications[{i}].citation", "must not be empty");
+            }
         }
     }
 
@@ -149,4 +157,18 @@ public sealed record CaseByCaseBand
 
     /// <summary>The review policy inside the band.</summary>
     public required Cited<string> ReviewPolicy { get; init; }
+
+    /// <summary>What the exporter must certify in its application; each becomes a reason of a decision in the band.</summary>
+    public required IReadOnlyList<Cited<string>> Certifications { get; init; }
+
+    /// <summary>
+    /// China and Macau shipments of a product may be at most this percentage of what the exporter shipped of it to US
+    /// end users. Counted per exporter and product in bucket <c>china-share/&lt;exporter&gt;/&lt;product&gt;</c>: its cap
+    /// is the TPP the exporter has shipped to the US, as an officer records it; an order draws its TPP divided by this
+    /// share (at 50 %, twice its TPP), so the bucket is full exactly when the share is reached.
+    /// </summary>
+    public required Cited<decimal> ShareOfUsShipmentsPercent { get; init; }
+
+    /// <summary>What an order of <paramref name="tpp"/> draws from a China share bucket: its TPP divided by the share, rounded up.</summary>
+    public long ShareDraw(long tpp) => checked((long)Math.Ceiling(tpp * 100m / ShareOfUsShipmentsPercent.Value));
 }

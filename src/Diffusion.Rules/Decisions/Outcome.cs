@@ -36,4 +36,7 @@ public enum DrawMechanism
 
     /// <summary>The National VEU's per-country bucket.</summary>
     NationalVeu = 3,
+
+    /// <summary>The exporter's China/Macau share of its US shipments of the product (91 FR 1684).</summary>
+    ChinaShare = 4,
 }

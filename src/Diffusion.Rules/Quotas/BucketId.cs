@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 
 namespace Diffusion.Rules.Quotas;
 
-/// <summary>The three kinds of allocation bucket.</summary>
+/// <summary>The kinds of allocation bucket.</summary>
 public enum BucketKind
 {
     /// <summary><c>country/&lt;CC&gt;/&lt;yyyy-yyyy&gt;</c>: a Tier 2 country's allocation for a multi-year period.</summary>
@@ -14,11 +14,18 @@ public enum BucketKind
 
     /// <summary><c>nveu/&lt;veu-id&gt;/&lt;CC&gt;</c>: one National VEU's cumulative installed base in one country.</summary>
     Nveu,
+
+    /// <summary>
+    /// <c>china-share/&lt;exporter&gt;/&lt;product&gt;</c>: one exporter's China/Macau shipments of one product against
+    /// its US shipments (91 FR 1684). Its cap is the TPP of the product the exporter has shipped to US end users, as
+    /// recorded by an officer (SetAllocation); the rules never define it.
+    /// </summary>
+    ChinaShare,
 }
 
 /// <summary>
 /// A bucket id, parsed. Grammar (readable paths): <c>country/&lt;CC&gt;/&lt;yyyy&gt;-&lt;yyyy&gt;</c>,
-/// <c>lpp/&lt;id&gt;/&lt;yyyy&gt;</c>, <c>nveu/&lt;id&gt;/&lt;CC&gt;</c>, where CC is an ISO 3166-1 alpha-2 code in
+/// <c>lpp/&lt;id&gt;/&lt;yyyy&gt;</c>, <c>nveu/&lt;id&gt;/&lt;CC&gt;</c>, <c>china-share/&lt;id&gt;/&lt;id&gt;</c>, where CC is an ISO 3166-1 alpha-2 code in
 /// upper case and an id is 1 to 128 of <c>A-Z a-z 0-9 . _ : -</c> starting with a letter or digit.
 /// </summary>
 public sealed partial record BucketId
@@ -43,8 +50,11 @@ public sealed partial record BucketId
     /// <summary>The country (country and NVEU buckets).</summary>
     public string? Country { get; }
 
-    /// <summary>The consignee (LPP) or VEU (NVEU) id.</summary>
+    /// <summary>The consignee (LPP), VEU (NVEU) or exporter (China share) id.</summary>
     public string? Entity { get; }
+
+    /// <summary>The product key (China share).</summary>
+    public string? Product { get; private init; }
 
     /// <summary>The calendar year (LPP).</summary>
     public int? Year { get; }
@@ -56,7 +66,7 @@ public sealed partial record BucketId
     public int? LastYear { get; }
 
     /// <summary>The grammar, for error messages.</summary>
-    public const string Grammar = "country/<CC>/<yyyy-yyyy>, lpp/<consignee-id>/<yyyy> or nveu/<veu-id>/<CC>";
+    public const string Grammar = "country/<CC>/<yyyy-yyyy>, lpp/<consignee-id>/<yyyy>, nveu/<veu-id>/<CC> or china-share/<exporter>/<product>";
 
     /// <summary>
     /// Parses a bucket id; on failure <paramref name="problem"/> says what is wrong without repeating the id (a caller
@@ -102,6 +112,10 @@ public sealed partial record BucketId
         {
             bucket = new BucketId(text, BucketKind.Lpp, null, match.Groups["consignee"].Value, Int(match.Groups["year"].Value), null, null);
         }
+        else if (match.Groups["exporter"].Success)
+        {
+            bucket = new BucketId(text, BucketKind.ChinaShare, null, match.Groups["exporter"].Value, null, null, null) { Product = match.Groups["product"].Value };
+        }
         else
         {
             bucket = new BucketId(text, BucketKind.Nveu, match.Groups["vcc"].Value, match.Groups["veu"].Value, null, null, null);
@@ -124,11 +138,33 @@ public sealed partial record BucketId
     /// <summary>The id of an NVEU country bucket.</summary>
     public static string ForNveu(string veuId, string country) => $"nveu/{veuId}/{country}";
 
+    /// <summary>
+    /// The id of an exporter's China/Macau share bucket for a product, both given as names and turned into keys
+    /// (<see cref="Key"/>); null when either has no letter or digit.
+    /// </summary>
+    public static string? ForChinaShare(string exporter, string product) =>
+        Key(exporter) is { Length: > 0 } e && Key(product) is { Length: > 0 } p ? $"china-share/{e}/{p}" : null;
+
+    /// <summary>
+    /// A name as a bucket id segment: lower case, every run of characters other than <c>a-z 0-9 . _ :</c> one '-',
+    /// starting with a letter or digit, no trailing '-', at most 128 characters ("NVIDIA H200 SXM" is "nvidia-h200-sxm"). Names that differ
+    /// only in case, spacing or punctuation share a key.
+    /// </summary>
+    public static string Key(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        var key = KeyUnsafe().Replace(name.ToLowerInvariant(), "-").TrimStart('-', '.', '_', ':').TrimEnd('-');
+        return key.Length <= 128 ? key : key[..128].TrimEnd('-');
+    }
+
     /// <inheritdoc />
     public override string ToString() => Text;
 
     private static int Int(string digits) => int.Parse(digits, NumberStyles.None, CultureInfo.InvariantCulture);
 
-    [GeneratedRegex(@"^(?:country/(?<cc>[A-Z]{2})/(?<from>\d{4})-(?<to>\d{4})|lpp/(?<consignee>[A-Za-z0-9][A-Za-z0-9._:-]{0,127})/(?<year>\d{4})|nveu/(?<veu>[A-Za-z0-9][A-Za-z0-9._:-]{0,127})/(?<vcc>[A-Z]{2}))$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^(?:country/(?<cc>[A-Z]{2})/(?<from>\d{4})-(?<to>\d{4})|lpp/(?<consignee>[A-Za-z0-9][A-Za-z0-9._:-]{0,127})/(?<year>\d{4})|nveu/(?<veu>[A-Za-z0-9][A-Za-z0-9._:-]{0,127})/(?<vcc>[A-Z]{2})|china-share/(?<exporter>[A-Za-z0-9][A-Za-z0-9._:-]{0,127})/(?<product>[A-Za-z0-9][A-Za-z0-9._:-]{0,127}))$", RegexOptions.CultureInvariant)]
     private static partial Regex Pattern();
+
+    [GeneratedRegex("[^a-z0-9._:]+", RegexOptions.CultureInvariant)]
+    private static partial Regex KeyUnsafe();
 }

@@ -11,7 +11,8 @@ namespace Diffusion.Rules.Quotas;
 /// Which buckets the rules define (<see cref="Allocation"/>): <c>country/&lt;CC&gt;/&lt;period&gt;</c> for a Tier 2
 /// country and this file's period; <c>lpp/&lt;consignee&gt;/&lt;year&gt;</c> for a year from
 /// <see cref="LppFirstYear"/> on; <c>nveu/&lt;veu&gt;/&lt;CC&gt;</c> for a country outside Tier 3, from the first
-/// schedule step on. Any other bucket exists only if an officer created it (SetAllocation).
+/// schedule step on. Any other bucket, every <c>china-share/...</c> one included, exists only if an officer created it
+/// (SetAllocation).
 /// </remarks>
 [RuleFamily("quotas")]
 public sealed record QuotaRules : IRuleFamily
@@ -56,13 +57,16 @@ public sealed record QuotaRules : IRuleFamily
                 return bucket.Year >= LppFirstYear.Value
                     ? new BucketAllocation(bucket.Text, LppAnnualCap.Value, bucket.Year.Value.ToString("D4", CultureInfo.InvariantCulture), LppAnnualCap.Citation, LppAnnualCap.Confidence)
                     : null;
-            default:
+            case BucketKind.Nveu:
                 if (tierOf(bucket.Country!) == Tiers.Tier.Tier3 || NveuStepAsOf(asOf) is not { } step)
                 {
                     return null;
                 }
 
                 return new BucketAllocation(bucket.Text, step.CumulativeTpp.Value, step.FromQuarter, step.CumulativeTpp.Citation, step.CumulativeTpp.Confidence);
+            default:
+                // A China share bucket's cap is the exporter's recorded US shipments, which only an officer sets.
+                return null;
         }
     }
 

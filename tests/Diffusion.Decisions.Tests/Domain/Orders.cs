@@ -38,11 +38,12 @@ internal static class Orders
         VeuFinding? veu = null,
         AllocationState? allocations = null,
         ConsigneeIdentity? identity = null,
-        RuleSetRegistry? registry = null) =>
+        RuleSetRegistry? registry = null,
+        string exporter = "") =>
         DecisionContextFactory.Create(
             registry?.Get(ruleSet) ?? RuleSet(ruleSet),
             DateOnly.Parse(asOf, System.Globalization.CultureInfo.InvariantCulture),
-            new OrderParties(destination, origin, "acme", headquarters, parent, identity),
+            new OrderParties(destination, origin, "acme", headquarters, parent, identity, exporter),
             veu,
             items) with { Allocations = allocations ?? AllocationState.Unknown };
 

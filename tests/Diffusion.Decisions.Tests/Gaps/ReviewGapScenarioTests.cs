@@ -97,11 +97,12 @@ public sealed class ReviewGapScenarioTests(DiffusionStack stack)
         var noMechanism = new List<PlannedDraw> { new("country/AE/2025-2027", 10, DrawMechanism.None) };
         var alreadyOut = new AllocationState(LppExhausted: true);
         var shortBuckets = new HashSet<string>(["lpp/c/2026", "country/AE/2025-2027"]);
+        var noUnknownBuckets = new HashSet<string>();
 
-        Assert.Equal(new AllocationState(LppExhausted: true), AllocationRounds.Next(AllocationState.Unknown, draws, shortBuckets, 1));
-        Assert.Null(AllocationRounds.Next(alreadyOut, draws, shortBuckets, 1));
-        Assert.Null(AllocationRounds.Next(AllocationState.Unknown, noMechanism, shortBuckets, 1));
-        Assert.Null(AllocationRounds.Next(AllocationState.Unknown, draws, shortBuckets, ReservationIds.MaxRounds));
+        Assert.Equal(new AllocationState(LppExhausted: true), AllocationRounds.Next(AllocationState.Unknown, draws, shortBuckets, noUnknownBuckets, 1));
+        Assert.Null(AllocationRounds.Next(alreadyOut, draws, shortBuckets, noUnknownBuckets, 1));
+        Assert.Null(AllocationRounds.Next(AllocationState.Unknown, noMechanism, shortBuckets, noUnknownBuckets, 1));
+        Assert.Null(AllocationRounds.Next(AllocationState.Unknown, draws, shortBuckets, noUnknownBuckets, ReservationIds.MaxRounds));
     }
 
     private DecideRequest NveuOrder(string id, string veu, uint quantity) => new()

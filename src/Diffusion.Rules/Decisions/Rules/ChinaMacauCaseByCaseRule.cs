@@ -4,7 +4,10 @@ namespace Diffusion.Rules.Decisions.Rules;
 /// From 2026-01-15 (91 FR 1684), licence applications for China or Macau are reviewed case by case, with conditions,
 /// instead of under a presumption of denial, for chips below both the TPP and the total DRAM bandwidth thresholds,
 /// exported from the United States. Applies where China/Macau is the destination, or the consignee's Tier 3
-/// headquarters when it is abroad outside D:5.
+/// headquarters when it is abroad outside D:5. The decision lists what the exporter must certify; one certification,
+/// China/Macau shipments of the product at most 50 % of the exporter's US shipments of it, is counted: a licensed export
+/// draws the exporter's China share bucket, and when that cannot cover the order the band's conditions cannot be met
+/// and the Tier 3 policy (presumption of denial) stays.
 /// </summary>
 public sealed class ChinaMacauCaseByCaseRule : IDecisionRule
 {
@@ -27,6 +30,7 @@ public sealed class ChinaMacauCaseByCaseRule : IDecisionRule
         }
 
         var fromOrigin = band.OriginCountries.Value.Contains(context.OriginCountry, StringComparer.Ordinal);
+        var inBand = false;
         foreach (var item in context.Items.Where(i => i.IsAdvancedComputing))
         {
             var tppInside = (decimal)item.MaxChipTpp < band.TppBelow.Value;
@@ -34,14 +38,25 @@ public sealed class ChinaMacauCaseByCaseRule : IDecisionRule
             var bandwidthInside = bandwidthKnown && (decimal)item.MaxChipDramBandwidthGbPerS < band.DramBandwidthBelowGbPerS.Value;
             if (tppInside && bandwidthInside && fromOrigin)
             {
+                inBand = true;
+                var share = context.Allocations.ChinaShareUnrecorded ? null : Quotas.BucketId.ForChinaShare(context.Exporter, item.Description);
+                if (share is not null && context.Allocations.ChinaShareExhausted)
+                {
+                    findings.Add(band.ShareOfUsShipmentsPercent.Reason(
+                        "CASE_BY_CASE.SHARE_EXCEEDED",
+                        $"items[{item.Index}] {item.Description}: {share} cannot cover {band.ShareDraw(item.WholeTpp)} more: China/Macau shipments would pass {band.ShareOfUsShipmentsPercent.Value:0.##} % of what {context.Exporter} has shipped of the product to US end users, so the band's certification cannot be made; the Tier 3 policy stays"));
+                    continue;
+                }
+
                 findings.ChangePolicy(
                     item,
-                    new PolicyChange(source, Outcome.LicenseRequired, band.ReviewPolicy.Value),
+                    new PolicyChange(source, Outcome.LicenseRequired, band.ReviewPolicy.Value, share is null ? null : DrawMechanism.ChinaShare),
                     new Reason(
                         "CASE_BY_CASE.BAND",
                         $"items[{item.Index}] {item.Description}: chip TPP {item.MaxChipTpp:0.##} < {band.TppBelow.Value:0.##} and DRAM bandwidth {item.MaxChipDramBandwidthGbPerS:0.##} GB/s < {band.DramBandwidthBelowGbPerS.Value:0.##} GB/s, exported from {context.OriginCountry}, for {country}: {band.ReviewPolicy.Value}",
                         band.ReviewPolicy.Citation,
                         band.ReviewPolicy.Confidence));
+                findings.Add(ShareReason(context, band, item, share));
                 continue;
             }
 
@@ -55,6 +70,32 @@ public sealed class ChinaMacauCaseByCaseRule : IDecisionRule
                 band.TppBelow.Citation,
                 band.TppBelow.Confidence));
         }
+
+        if (inBand)
+        {
+            foreach (var certification in band.Certifications)
+            {
+                findings.Add(certification.Reason("CASE_BY_CASE.CERTIFICATION", $"the exporter must certify: {certification.Value}"));
+            }
+        }
+    }
+
+    // How the 50 % share is counted for one line: drawn from the exporter's bucket, or not counted (no exporter named,
+    // or its US shipments of the product not recorded), when the exporter's certification alone stands for it.
+    private static Reason ShareReason(DecisionContext context, CaseByCaseBand band, ClassifiedItem item, string? share)
+    {
+        var percent = band.ShareOfUsShipmentsPercent;
+        var limit = $"at most {percent.Value:0.##} % of the exporter's US shipments of the product";
+        if (share is not null)
+        {
+            return percent.Reason(
+                "CASE_BY_CASE.SHARE",
+                $"items[{item.Index}] {item.Description}: a licensed export draws {band.ShareDraw(item.WholeTpp)} from {share} (its {item.WholeTpp} TPP / {percent.Value:0.##} %), whose cap is the TPP of the product {context.Exporter} has shipped to US end users");
+        }
+
+        return context.Exporter.Length == 0 || !context.Allocations.ChinaShareUnrecorded
+            ? percent.Reason("CASE_BY_CASE.SHARE_NOT_COUNTED", $"items[{item.Index}] {item.Description}: the order names no exporter, so its China/Macau share ({limit}) is not counted; the exporter must still certify it")
+            : percent.Reason("CASE_BY_CASE.SHARE_NOT_RECORDED", $"items[{item.Index}] {item.Description}: no US shipments of the product by {context.Exporter} are recorded ('diffusion quota us-shipments'), so its China/Macau share ({limit}) is not counted; the exporter must still certify it");
     }
 
     private static (string Country, string Source) BandCountry(DecisionContext context, CaseByCaseBand band)

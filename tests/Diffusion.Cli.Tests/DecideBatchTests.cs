@@ -90,8 +90,9 @@ public sealed class DecideBatchTests : IAsyncLifetime
     {
         var run = await CliRun.RunAsync(["decide", "--batch", book, "--dry-run", "--endpoint", decisions.Address.ToString()]);
 
+        // The progress bar's own lines are drawn on Spectre.Console's refresh timer, so a batch this small may end
+        // before one is drawn; the summary after it is always written.
         Assert.Equal(1, run.ExitCode);
-        Assert.Contains("deciding 31 orders", run.Output, StringComparison.Ordinal);
         Assert.Contains("31 orders in", run.Output, StringComparison.Ordinal);
         Assert.Contains("cli-9 (line 11)", run.Output, StringComparison.Ordinal);
         Assert.Contains("(line 17)", run.Output, StringComparison.Ordinal);

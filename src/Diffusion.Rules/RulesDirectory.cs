@@ -1,6 +1,6 @@
 namespace Diffusion.Rules;
 
-/// <summary>Finds the rules directory (TEAM.md convention).</summary>
+/// <summary>Finds the rules directory: configuration, then the environment, then the nearest <c>rules/</c> folder above the program.</summary>
 public static class RulesDirectory
 {
     /// <summary>The environment variable naming the rules directory.</summary>

@@ -31,6 +31,18 @@ public sealed class LoadTestWorkersTests
         Assert.Equal("decisions", Assert.IsType<EndpointReference>(raw[args.IndexOf("--target") + 1]).Resource.Name);
         Assert.Equal(["--run-id", "t1"], args.SkipWhile(a => a != "--run-id").Take(2));
         Assert.Equal(["--reservations", "1000", "--rate", "50"], args.TakeLast(4));
+
+        // The workers' client holds every role the tool calls with: officer (it caps the run's buckets with
+        // SetAllocation), exporter (orders), service (reservations straight at Quota), auditor (the final check).
+        var identity = Assert.IsType<ProjectResource>(builder.Resources.Single(r => r.Name == "identity"));
+        var environment = new Dictionary<string, object>();
+        foreach (var callback in identity.Annotations.OfType<EnvironmentCallbackAnnotation>())
+        {
+            await callback.Callback(new EnvironmentCallbackContext(new DistributedApplicationExecutionContext(DistributedApplicationOperation.Run), environment));
+        }
+
+        var roles = environment.Where(e => e.Key.StartsWith("Identity__Clients__loadtest__Roles__", StringComparison.Ordinal)).Select(e => e.Value as string).Order();
+        Assert.Equal(["auditor", "exporter", "officer", "service"], roles);
     }
 
     [Fact]

@@ -49,9 +49,11 @@ public static class LoadTestBuilderExtensions
                     context.Args.Add(argument);
                 }
             })
-            // Orders through Decisions (exporter), reservations straight at Quota (service), the final check (auditor).
+            // The run's buckets capped with SetAllocation (officer), orders through Decisions (exporter), reservations
+            // straight at Quota (service), the final check (auditor): the roles src/Diffusion.LoadTest/Load/Tokens.cs lists.
             .WithServiceIdentity(identity, builder, secrets, "loadtest",
-                Diffusion.ServiceDefaults.Security.Roles.Exporter, Diffusion.ServiceDefaults.Security.Roles.Service, Diffusion.ServiceDefaults.Security.Roles.Auditor)
+                Diffusion.ServiceDefaults.Security.Roles.Officer, Diffusion.ServiceDefaults.Security.Roles.Exporter,
+                Diffusion.ServiceDefaults.Security.Roles.Service, Diffusion.ServiceDefaults.Security.Roles.Auditor)
             .WaitFor(decisions).WaitFor(quota)
             .WithReplicas(workers)
             .WithAnnotation(new RunToCompletionAnnotation());

@@ -52,6 +52,11 @@ public sealed record RuleSetDescription(
             statuses.Add(new RuleFact("affiliates rule", affiliates.Value, affiliates.Citation, affiliates.Confidence));
         }
 
+        if (set.Shared.FoundryPresumption is { } foundry && foundry.InForceFrom.Value <= day)
+        {
+            statuses.AddRange(FoundryFacts(foundry, day));
+        }
+
         statuses.AddRange(set.Shared.ApprovedConsignees.Entries.Where(e => e.Covers(day)).Select(e =>
             new RuleFact("approved consignee", $"{e.Name} ({e.Match}) in {e.Country}, {e.Period}", e.Citation, e.Confidence, e.Note)));
         var posture = registry.PostureOf(set, day, named);
@@ -65,6 +70,25 @@ public sealed record RuleSetDescription(
                 [.. table.MembersOn(g.Key, day).Select(m => new GroupMemberOnDay(m.Country, m.Row.Period, m.Row.Citation, m.Row.Confidence, m.Row.Note))]))
               .ToList();
         return new RuleSetDescription(set.Id, manifest.Title, manifest.Citation, day, statuses, groups, set.EffectiveFamilies);
+    }
+
+    // Note 1 to 3A090.a on the day: the authorized-designer date in effect and the transistor thresholds for ICs with and without HBM.
+    private static IEnumerable<RuleFact> FoundryFacts(Classification.Foundry.FoundryPresumptionData foundry, DateOnly day)
+    {
+        if (foundry.AuthorizedDesignerUntilOn(day) is { } until)
+        {
+            yield return new RuleFact("foundry presumption", $"an authorized IC designer's certification counts up to {Text(until.Value)}", until.Citation, until.Confidence, until.Note);
+        }
+
+        foreach (var hbm in new[] { false, true })
+        {
+            if (foundry.ThresholdOn(day, hbm) is { } threshold)
+            {
+                yield return new RuleFact("foundry presumption",
+                    $"an advanced logic IC {(hbm ? "with" : "without")} HBM is presumed 3A090.a from {threshold.BelowBillions.ToString(CultureInfo.InvariantCulture)} billion transistors",
+                    threshold.Citation, threshold.Confidence);
+            }
+        }
     }
 
     private static string Text(DateOnly day) => day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);

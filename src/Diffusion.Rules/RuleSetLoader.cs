@@ -40,7 +40,8 @@ public static class RuleSetLoader
         var shared = new SharedRuleData(
             groups,
             Decisions.ApprovedConsigneeList.Load(root),
-            Decisions.AffiliatesRuleData.Load(root, (options ?? new RuleOptions()).AffiliatesRuleAfterStay));
+            Decisions.AffiliatesRuleData.Load(root, (options ?? new RuleOptions()).AffiliatesRuleAfterStay),
+            Classification.Foundry.FoundryPresumptionData.Load(root));
         var loaded = new Dictionary<string, RuleSet>(StringComparer.Ordinal);
         foreach (var (manifest, folder) in ordered)
         {

@@ -1,3 +1,4 @@
+using Diffusion.Rules.Classification.Foundry;
 using Diffusion.Rules.Decisions;
 using Diffusion.Rules.Tiers;
 
@@ -10,4 +11,8 @@ namespace Diffusion.Rules;
 /// <param name="CountryGroups">Country Group membership by date (<c>country-groups.json</c>); null when no set has tiers.</param>
 /// <param name="ApprovedConsignees">Consignees needing no licence because of who they are (<c>approved-consignees.json</c>).</param>
 /// <param name="Affiliates">The affiliates (50 %) rule and its status by day (<c>affiliates.json</c>); null when absent.</param>
-public sealed record SharedRuleData(CountryGroupTable? CountryGroups, ApprovedConsigneeList ApprovedConsignees, AffiliatesRuleData? Affiliates);
+/// <param name="FoundryPresumption">
+/// The front-end fabricator / OSAT presumption of Note 1 to 3A090.a (<c>foundry-presumption.json</c>); null when absent.
+/// </param>
+public sealed record SharedRuleData(CountryGroupTable? CountryGroups, ApprovedConsigneeList ApprovedConsignees, AffiliatesRuleData? Affiliates,
+    FoundryPresumptionData? FoundryPresumption = null);

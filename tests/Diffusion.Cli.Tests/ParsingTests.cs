@@ -154,6 +154,15 @@ public sealed class ParsingTests
     }
 
     [Fact]
+    public async Task Classify_FoundryDetailsWithoutFoundry_IsAUsageError()
+    {
+        var run = await CliRun.RunAsync(["classify", "--chip", "NVIDIA H100 SXM", "--transistors", "80", "--designer", "approved"]);
+
+        Assert.Equal(2, run.ExitCode);
+        Assert.Contains("--transistors, --designer need --foundry", run.Output + run.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Decide_ServiceNotListening_ExitsOneWithStatus()
     {
         var run = await CliRun.RunAsync(["decide", CliRun.Sample("tier1-h100.json"), "--endpoint", "http://127.0.0.1:1", "--timeout", "5"]);

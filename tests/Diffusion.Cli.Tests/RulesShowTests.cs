@@ -47,6 +47,22 @@ public sealed class RulesShowTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task RulesShow_PrintsTheFoundryPresumptionOfTheDay()
+    {
+        var beforeExtension = await Show("--as-of", "2026-04-06");
+        var today = await Show("--as-of", "2026-12-03");
+        var in2027 = await Show("--as-of", "2027-06-01");
+
+        Assert.Equal(0, today.ExitCode);
+        Assert.Contains("counts up to 2026-04-13", beforeExtension.Output, StringComparison.Ordinal);
+        Assert.Contains("counts up to 2026-12-31", today.Output, StringComparison.Ordinal);
+        Assert.Contains("91 FR 17851", today.Output, StringComparison.Ordinal);
+        Assert.Contains("without HBM is presumed 3A090.a from 30 billion", today.Output, StringComparison.Ordinal);
+        Assert.Contains("without HBM is presumed 3A090.a from 35 billion", in2027.Output, StringComparison.Ordinal);
+        Assert.Contains("with HBM is presumed 3A090.a from 30 billion", in2027.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task RulesShow_Json_IsTheServicesAnswer()
     {
         var run = await Show("--as-of", "2026-07-10", "--json");

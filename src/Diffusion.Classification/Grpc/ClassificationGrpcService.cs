@@ -1,6 +1,7 @@
 using Diffusion.Classification.V1;
 using Diffusion.Rules;
 using Diffusion.Rules.Classification;
+using Diffusion.Rules.Classification.Foundry;
 using Diffusion.Rules.Hosting;
 using Diffusion.ServiceDefaults;
 using Grpc.Core;
@@ -54,11 +55,12 @@ public sealed class ClassificationGrpcService(RuleSetRegistry registry, ChipCata
     private ClassifyResponse Answer(ClassifyRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var ruleSet = Resolve(request);
+        var day = request.AsOf.ToAsOfDay(clock);
+        var ruleSet = Resolve(request, day);
         var rules = ruleSet.Get<ClassificationRules>();
         try
         {
-            return ClassifyItem(request, ruleSet, rules);
+            return ClassifyItem(request, ruleSet, rules, Foundry(request, ruleSet, day));
         }
         catch (OverflowException)
         {
@@ -68,17 +70,17 @@ public sealed class ClassificationGrpcService(RuleSetRegistry registry, ChipCata
         }
     }
 
-    private ClassifyResponse ClassifyItem(ClassifyRequest request, RuleSet ruleSet, ClassificationRules rules)
+    private ClassifyResponse ClassifyItem(ClassifyRequest request, RuleSet ruleSet, ClassificationRules rules, FoundryAssessment? foundry)
     {
         switch (request.ItemCase)
         {
             case ClassifyRequest.ItemOneofCase.Chip:
-                return ClassificationEvaluator.Classify(request.Chip.ToDomain(), rules).ToProto(ruleSet);
+                return ClassificationEvaluator.Classify(request.Chip.ToDomain(), rules, foundry).ToProto(ruleSet);
             case ClassifyRequest.ItemOneofCase.Memory:
                 return ClassificationEvaluator.Classify(request.Memory.ToDomain(), rules).ToProto(ruleSet);
             case ClassifyRequest.ItemOneofCase.KnownChip:
                 var spec = Find(request.KnownChip).ToSpec();
-                var response = ClassificationEvaluator.Classify(spec, rules).ToProto(ruleSet);
+                var response = ClassificationEvaluator.Classify(spec, rules, foundry).ToProto(ruleSet);
                 response.Chip = spec.ToProto();
                 return response;
             default:
@@ -94,9 +96,28 @@ public sealed class ClassificationGrpcService(RuleSetRegistry registry, ChipCata
         return Task.FromResult(response);
     }
 
-    private RuleSet Resolve(ClassifyRequest request)
+    // The fabricator's facts with the presumption's rule data and the day of export; null when the request has none.
+    private static FoundryAssessment? Foundry(ClassifyRequest request, RuleSet ruleSet, DateOnly day)
     {
-        var asOf = request.AsOf.ToAsOfDay(clock);
+        if (request.Foundry is null)
+        {
+            return null;
+        }
+
+        if (request.ItemCase == ClassifyRequest.ItemOneofCase.Memory)
+        {
+            throw ClassificationMapping.InvalidArgument("foundry", "the front-end fabricator/OSAT presumption applies to chips (chip or known_chip), not to memory");
+        }
+
+        var facts = request.Foundry.ToDomain();
+        return ruleSet.Shared.FoundryPresumption is { } data
+            ? new FoundryAssessment(facts, data, day)
+            : throw new RpcException(new Status(StatusCode.FailedPrecondition,
+                $"foundry: this server's rule data has no {FoundryPresumptionData.FileName}, so it cannot apply Note 1 to 3A090.a"));
+    }
+
+    private RuleSet Resolve(ClassifyRequest request, DateOnly asOf)
+    {
         if (RequestText.Problem(request.RuleSet) is { } problem)
         {
             throw ClassificationMapping.InvalidArgument("rule_set", problem);

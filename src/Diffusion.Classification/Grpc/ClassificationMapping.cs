@@ -64,6 +64,31 @@ internal static class ClassificationMapping
         Figure(memory.BandwidthGbPerS, field + ".bandwidth_gb_per_s", allowZero: true),
         Figure(memory.PackageAreaMm2, field + ".package_area_mm2", allowZero: false));
 
+    /// <summary>Largest transistor count accepted, in billions: far beyond any package (today's largest are near 200).</summary>
+    private const double MaxTransistorBillions = 100_000;
+
+    public static Domain.Foundry.FoundryFacts ToDomain(this V1.FoundryFacts foundry, string field = "foundry")
+    {
+        decimal? count = null;
+        if (foundry.HasTransistorCountBillions)
+        {
+            var value = foundry.TransistorCountBillions;
+            count = double.IsFinite(value) && value is >= 0 and <= MaxTransistorBillions
+                ? (decimal)value
+                : throw InvalidArgument(field + ".transistor_count_billions",
+                    $"must be a finite number from 0 to {MaxTransistorBillions:0}, was {value.ToString(CultureInfo.InvariantCulture)}");
+        }
+
+        var designer = foundry.Designer switch
+        {
+            V1.IcDesignerStatus.Unspecified or V1.IcDesignerStatus.None => Domain.Foundry.IcDesignerStatus.None,
+            V1.IcDesignerStatus.Approved => Domain.Foundry.IcDesignerStatus.Approved,
+            V1.IcDesignerStatus.Authorized => Domain.Foundry.IcDesignerStatus.Authorized,
+            _ => throw InvalidArgument(field + ".designer", $"unknown status {(int)foundry.Designer}"),
+        };
+        return new Domain.Foundry.FoundryFacts(foundry.AdvancedNode, count, foundry.ContainsHbm, designer);
+    }
+
     /// <summary>The calendar day (UTC) of <paramref name="asOf"/>; today by <paramref name="clock"/> when unset.</summary>
     public static DateOnly ToAsOfDay(this Timestamp? asOf, TimeProvider clock)
     {

@@ -21,9 +21,17 @@ internal static class ClassifyCommand
         var packageArea = new Option<double?>("--package-area") { Description = "Memory part: package area, mm2" };
         var ruleSet = new Option<string?>("--rule-set") { Description = "Rule set id (default: the one in force on --as-of)" };
         var asOf = new Option<DateTimeOffset?>("--as-of") { Description = "Evaluate as of this date (default: now)" };
+        // Note 1 to 3A090.a: classifying as the front-end fabricator or OSAT that exports the chip.
+        var foundry = new Option<bool>("--foundry") { Description = "Classify as the front-end fabricator or OSAT exporting the chip (Note 1 to 3A090.a may presume it 3A090.a)" };
+        var matureNode = new Option<bool>("--mature-node") { Description = "With --foundry: logic above the 16/14 nm node and planar (the presumption does not apply)" };
+        var transistors = new Option<double?>("--transistors") { Description = "With --foundry: the packaged IC's aggregated approximated transistor count, in billions" };
+        var hbm = new Option<bool>("--hbm") { Description = "With --foundry: the package contains high-bandwidth memory" };
+        var designer = new Option<string?>("--designer") { Description = "With --foundry: the designer who certified the IC: none, approved or authorized" };
+        designer.AcceptOnlyFromAmong("none", "approved", "authorized");
         var command = new Command("classify", "Classify a chip (3A090.a/.b) or a memory part (3A090.c)")
         {
             chip, name, tops, bits, dieArea, notDatacenter, dram, memoryBandwidth, packageArea, ruleSet, asOf,
+            foundry, matureNode, transistors, hbm, designer,
         };
         command.Validators.Add(result =>
         {
@@ -43,6 +51,12 @@ internal static class ClassifyCommand
             else if (byMemory && result.GetResult(packageArea) is null)
             {
                 result.AddError("--memory-bandwidth needs --package-area");
+            }
+
+            var foundryDetail = new System.CommandLine.Option[] { matureNode, transistors, hbm, designer }.Where(o => result.GetResult(o) is not null).Select(o => o.Name).ToList();
+            if (foundryDetail.Count > 0 && result.GetResult(foundry) is null)
+            {
+                result.AddError($"{string.Join(", ", foundryDetail)} need --foundry");
             }
         });
         command.SetAction(async (parse, cancellationToken) =>
@@ -72,6 +86,25 @@ internal static class ClassifyCommand
                 };
                 spec.Rates.Add(new ComputeRate { DenseTops = parse.GetValue(tops) ?? 0, BitLength = parse.GetValue(bits) ?? 0 });
                 request.Chip = spec;
+            }
+
+            if (parse.GetValue(foundry))
+            {
+                request.Foundry = new FoundryFacts
+                {
+                    AdvancedNode = !parse.GetValue(matureNode),
+                    ContainsHbm = parse.GetValue(hbm),
+                    Designer = parse.GetValue(designer) switch
+                    {
+                        "approved" => IcDesignerStatus.Approved,
+                        "authorized" => IcDesignerStatus.Authorized,
+                        _ => IcDesignerStatus.None,
+                    },
+                };
+                if (parse.GetValue(transistors) is { } billions)
+                {
+                    request.Foundry.TransistorCountBillions = billions;
+                }
             }
 
             var client = new ClassificationService.ClassificationServiceClient(context.Channel("classification", parse));

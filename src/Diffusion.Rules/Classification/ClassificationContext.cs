@@ -1,4 +1,5 @@
 using System.Globalization;
+using Diffusion.Rules.Classification.Foundry;
 
 namespace Diffusion.Rules.Classification;
 
@@ -28,12 +29,22 @@ public abstract class ClassificationContext
 
     /// <summary>
     /// The ECCN the findings so far amount to: "" when excluded or nothing matched, else the strictest paragraph's
-    /// ECCN ("3A090.a" before "3A090.b" before "3A090.c").
+    /// ECCN ("3A090.a" before "3A090.b" before "3A090.c"). A presumption (<see cref="Presume"/>) decides whatever the figures say.
     /// </summary>
-    public string Eccn => Excluded ? "" : Paragraphs.Select(EccnOf).Order(StringComparer.Ordinal).FirstOrDefault() ?? "";
+    public string Eccn => PresumedParagraph is { } presumed
+        ? EccnOf(presumed)
+        : Excluded ? "" : Paragraphs.Select(EccnOf).Order(StringComparer.Ordinal).FirstOrDefault() ?? "";
 
-    /// <summary>The paragraph behind <see cref="Eccn"/>; "" when outside 3A090.</summary>
-    public string Paragraph => Eccn.Length == 0 ? "" : Paragraphs.First(p => EccnOf(p) == Eccn);
+    /// <summary>
+    /// The paragraph behind <see cref="Eccn"/>: the figures' own when they meet it, else the presumption's; "" when
+    /// outside 3A090.
+    /// </summary>
+    public string Paragraph => Eccn.Length == 0
+        ? ""
+        : (Excluded ? null : Paragraphs.FirstOrDefault(p => EccnOf(p) == Eccn)) ?? PresumedParagraph ?? "";
+
+    /// <summary>The paragraph a presumption put the item under (Note 1 to 3A090.a); null when none did.</summary>
+    public string? PresumedParagraph { get; private set; }
 
     /// <summary>Licence exceptions found so far, without duplicates.</summary>
     public IReadOnlyList<string> LicenseExceptions => _exceptions;
@@ -55,6 +66,13 @@ public abstract class ClassificationContext
         Add(reason);
     }
 
+    /// <summary>Puts the item under <paramref name="paragraph"/> whatever its figures say (a presumption of the rule), with the finding.</summary>
+    public void Presume(string paragraph, Reason reason)
+    {
+        PresumedParagraph = paragraph;
+        Add(reason);
+    }
+
     /// <summary>Records licence exceptions the item is eligible for.</summary>
     public void Eligible(IEnumerable<string> exceptions, Reason reason)
     {
@@ -73,9 +91,10 @@ public abstract class ClassificationContext
 /// <summary>The context of classifying a chip: its TPP and performance density computed once.</summary>
 public sealed class ChipClassificationContext : ClassificationContext
 {
-    internal ChipClassificationContext(ChipSpec chip, ClassificationRules rules) : base(rules)
+    internal ChipClassificationContext(ChipSpec chip, ClassificationRules rules, FoundryAssessment? foundry = null) : base(rules)
     {
         Chip = chip;
+        Foundry = foundry;
         Tpp = TotalProcessingPerformance.Of(chip.Rates);
         PerformanceDensity = chip.ApplicableDieAreaMm2 is { } area ? Tpp.Tpp / area : null;
     }
@@ -88,6 +107,9 @@ public sealed class ChipClassificationContext : ClassificationContext
 
     /// <summary>TPP per mm2 of applicable die area; null when the area is unknown.</summary>
     public decimal? PerformanceDensity { get; }
+
+    /// <summary>A front-end fabricator's or OSAT's facts of the IC, when it is the one classifying; null otherwise.</summary>
+    public FoundryAssessment? Foundry { get; }
 }
 
 /// <summary>The context of classifying a memory part.</summary>

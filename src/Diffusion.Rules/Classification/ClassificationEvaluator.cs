@@ -1,3 +1,4 @@
+using Diffusion.Rules.Classification.Foundry;
 using Diffusion.Rules.Classification.Rules;
 
 namespace Diffusion.Rules.Classification;
@@ -17,6 +18,7 @@ public static class ClassificationEvaluator
         new Eccn3A090B1Rule(),
         new Eccn3A090B2Rule(),
         new NotForDatacenterRule(),
+        new FoundryPresumptionRule(),
         new LicenseExceptionEligibilityRule(),
         new H100EquivalentsRule(),
     ];
@@ -28,12 +30,15 @@ public static class ClassificationEvaluator
         new HbmLicenseExceptionRule(),
     ];
 
-    /// <summary>Classifies a chip under the given rule data.</summary>
-    public static ClassificationResult Classify(ChipSpec chip, ClassificationRules rules)
+    /// <summary>
+    /// Classifies a chip under the given rule data; with <paramref name="foundry"/>, as the front-end fabricator or OSAT
+    /// exporting it (Note 1 to 3A090.a may then presume it 3A090.a).
+    /// </summary>
+    public static ClassificationResult Classify(ChipSpec chip, ClassificationRules rules, FoundryAssessment? foundry = null)
     {
         ArgumentNullException.ThrowIfNull(chip);
         ArgumentNullException.ThrowIfNull(rules);
-        var context = Run(ChipRules, new ChipClassificationContext(chip, rules));
+        var context = Run(ChipRules, new ChipClassificationContext(chip, rules, foundry));
         return new ClassificationResult
         {
             Eccn = context.Eccn,

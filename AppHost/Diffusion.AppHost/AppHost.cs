@@ -25,7 +25,8 @@ IResourceBuilder<IResourceWithConnectionString> redis = useContainers
     ? builder.AddRedis("redis")
     : builder.AddLocalRedis("redis");
 
-// PostgreSQL: the ledger of record (Quota's reservations, EndUsers' deployments), kept across runs.
+// PostgreSQL: the ledger of record (Quota's reservations, EndUsers' deployments) and the audit trail every service
+// appends to (cap changes, VEUs, decisions, confirmations, cancellations), kept across runs.
 IResourceBuilder<IResourceWithConnectionString> ledger = useContainers
     ? builder.AddPostgres("postgres").WithDataVolume().AddDatabase("ledger")
     : builder.AddLocalPostgres("postgres", Path.Combine(dataDirectory, "postgres")).AddDatabase("ledger");
@@ -54,6 +55,8 @@ var endUsers = builder.AddProject<Projects.Diffusion_EndUsers>("endusers")
 var decisions = builder.AddProject<Projects.Diffusion_Decisions>("decisions")
     .WithGrpcServiceEndpoints(ServicePorts.For(builder.Configuration, "decisions"))
     .WithServiceIdentity(identity, builder, secrets, "decisions")
+    .WithReference(ledger).WaitFor(ledger)
+    .WithAuditCheckpointKey(builder, secrets, dataDirectory)
     .WithReference(classification).WaitFor(classification)
     .WithReference(quota).WaitFor(quota)
     .WithReference(modelWeights).WaitFor(modelWeights)

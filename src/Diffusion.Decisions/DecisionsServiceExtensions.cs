@@ -1,10 +1,12 @@
 using Diffusion.Classification.V1;
+using Diffusion.Decisions.Audit;
 using Diffusion.Decisions.Composition;
 using Diffusion.Decisions.Streaming;
 using Diffusion.Endusers.V1;
 using Diffusion.Modelweights.V1;
 using Diffusion.Quota.V1;
 using Diffusion.Rules.Hosting;
+using Diffusion.Storage.Audit;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Diffusion.Decisions;
@@ -14,7 +16,9 @@ public static class DecisionsServiceExtensions
 {
     /// <summary>
     /// Registers the gRPC server, the rules, the clients of Classification, ModelWeights, EndUsers and Quota (found
-    /// through <c>services__&lt;name&gt;__grpc__0</c>) and the decision composition.
+    /// through <c>services__&lt;name&gt;__grpc__0</c>), the audit trail in PostgreSQL (<c>ConnectionStrings:ledger</c>,
+    /// the database Quota and EndUsers audit to; its schema is applied by the first write), the checkpoints signed every
+    /// <c>Audit:CheckpointInterval</c> with <c>Audit:CheckpointKey</c>, and the decision composition.
     /// </summary>
     public static IHostApplicationBuilder AddDecisionsServices(this IHostApplicationBuilder builder)
     {
@@ -29,6 +33,16 @@ public static class DecisionsServiceExtensions
         builder.AddGrpcServiceClient<ModelWeightsService.ModelWeightsServiceClient>("modelweights");
         builder.AddGrpcServiceClient<EndUserService.EndUserServiceClient>("endusers");
         builder.AddGrpcServiceClient<QuotaService.QuotaServiceClient>("quota");
+        builder.AddNpgsqlDataSource("ledger");
+        builder.Services.AddSingleton<IAuditTrail, AuditWriter>();
+        builder.Services.AddSingleton<DecisionAudit>();
+        builder.Services.AddHostedService<AuditTrailStart>();
+        builder.Services.AddOptions<AuditOptions>()
+            .Bind(builder.Configuration.GetSection(AuditOptions.SectionName))
+            .ValidateDataAnnotations()
+            .Validate(o => AuditCheckpointer.IsKeyOrEmpty(o.CheckpointKey), "Audit:CheckpointKey is not an ECDSA P-256 private key (PEM or base64 PKCS#8)")
+            .ValidateOnStart();
+        builder.Services.AddHostedService<AuditCheckpointer>();
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<Downstream>();
         builder.Services.AddSingleton<DecisionRuleData>();

@@ -1,21 +1,21 @@
 using System.Text.Json;
 using Diffusion.Classification;
 using Diffusion.Classification.Grpc;
-using Diffusion.Decisions;
-using Diffusion.Decisions.Grpc;
 using Diffusion.Testing.Grpc;
+using Diffusion.Testing.Hosts;
+using Diffusion.Testing.Postgres;
 using Diffusion.Testing.Processes;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 
 namespace Diffusion.Cli.Tests;
 
 /// <summary>
 /// <c>diffusion decide --batch</c> over DecideStream against the real Decisions and Classification services (Tier 1
-/// and Tier 3 orders need no other service; the others' addresses point nowhere).
+/// and Tier 3 orders need no other service; the others' addresses point nowhere), its audit trail in PostgreSQL.
 /// </summary>
-public sealed class DecideBatchTests : IAsyncLifetime
+[Collection(PostgresCollection.Name)]
+public sealed class DecideBatchTests(PostgresFixture postgres) : IAsyncLifetime
 {
     private GrpcTestServer classification = null!;
     private GrpcTestServer decisions = null!;
@@ -31,18 +31,9 @@ public sealed class DecideBatchTests : IAsyncLifetime
                 builder.AddClassificationServices();
             },
             app => app.MapGrpcService<ClassificationGrpcService>());
-        decisions = await GrpcTestServer.StartAsync(
-            builder =>
-            {
-                var services = new[] { "modelweights", "endusers", "quota" }.ToDictionary(s => $"services:{s}:grpc:0", _ => (string?)$"http://127.0.0.1:{FreePort.Next()}");
-                services["services:classification:grpc:0"] = classification.Address.ToString();
-                services["Decisions:StreamWindow"] = "4";
-                builder.Configuration.AddInMemoryCollection(services);
-                builder.AddServiceDefaults();
-                builder.AddDiffusionAuthentication();
-                builder.AddDecisionsServices();
-            },
-            app => app.MapGrpcService<DecisionGrpcService>());
+        var services = new[] { "modelweights", "endusers", "quota" }.ToDictionary(s => s, _ => new Uri($"http://127.0.0.1:{FreePort.Next()}"));
+        services["classification"] = classification.Address;
+        decisions = await DecisionsHost.StartAsync(services, await postgres.CreateDatabaseAsync(), new Dictionary<string, string?> { ["Decisions:StreamWindow"] = "4" });
 
         // 30 orders (Tier 1 and Tier 3, every tenth with no quantity), a line that is not JSON, a comment.
         book = Path.GetTempFileName();

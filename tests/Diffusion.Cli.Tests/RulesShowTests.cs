@@ -1,31 +1,19 @@
-using Diffusion.Decisions;
-using Diffusion.Decisions.Grpc;
 using Diffusion.Testing.Grpc;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.Hosting;
+using Diffusion.Testing.Hosts;
 
 namespace Diffusion.Cli.Tests;
 
 /// <summary>
 /// <c>diffusion rules show</c> against the real Decisions service over gRPC (DescribeRules reads only the rule data,
-/// so no downstream service is needed; their addresses point nowhere).
+/// so no downstream service and no audit ledger is needed; their addresses point nowhere).
 /// </summary>
 public sealed class RulesShowTests : IAsyncLifetime
 {
     private GrpcTestServer decisions = null!;
 
     public async Task InitializeAsync() =>
-        decisions = await GrpcTestServer.StartAsync(
-            builder =>
-            {
-                builder.Configuration.AddInMemoryCollection(
-                    new[] { "classification", "modelweights", "endusers", "quota" }.ToDictionary(s => $"services:{s}:grpc:0", _ => (string?)"http://127.0.0.1:9"));
-                builder.AddServiceDefaults();
-                builder.AddDiffusionAuthentication();
-                builder.AddDecisionsServices();
-            },
-            app => app.MapGrpcService<DecisionGrpcService>());
+        decisions = await DecisionsHost.StartAsync(
+            DecisionsHost.Downstream.ToDictionary(s => s, _ => new Uri("http://127.0.0.1:9")), DecisionsHost.NoLedger());
 
     public async Task DisposeAsync() => await decisions.DisposeAsync();
 

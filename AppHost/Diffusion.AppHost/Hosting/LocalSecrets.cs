@@ -14,9 +14,13 @@ internal sealed class LocalSecrets(string directory)
 
     public string Directory { get; } = directory;
 
-    /// <summary>The secret called <paramref name="name"/>, made now if it does not exist yet.</summary>
-    public string Get(string name)
+    /// <summary>The secret called <paramref name="name"/>, made now (32 random bytes in hex) if it does not exist yet.</summary>
+    public string Get(string name) => Get(name, () => Convert.ToHexString(RandomNumberGenerator.GetBytes(32)).ToLowerInvariant());
+
+    /// <summary>The secret called <paramref name="name"/>, made now by <paramref name="make"/> if it does not exist yet.</summary>
+    public string Get(string name, Func<string> make)
     {
+        ArgumentNullException.ThrowIfNull(make);
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         System.IO.Directory.CreateDirectory(Directory);
         var path = Path.Combine(Directory, name);
@@ -32,7 +36,7 @@ internal sealed class LocalSecrets(string directory)
             {
                 using var file = new FileStream(path, options);
                 using var writer = new StreamWriter(file);
-                writer.Write(Convert.ToHexString(RandomNumberGenerator.GetBytes(32)).ToLowerInvariant());
+                writer.Write(make());
             }
             catch (IOException) when (File.Exists(path))
             {
@@ -43,7 +47,11 @@ internal sealed class LocalSecrets(string directory)
         return File.ReadAllText(path).Trim();
     }
 
-    /// <summary>An Aspire secret parameter holding <see cref="Get"/>(<paramref name="name"/>).</summary>
+    /// <summary>An Aspire secret parameter holding <see cref="Get(string)"/>(<paramref name="name"/>).</summary>
     public IResourceBuilder<ParameterResource> Parameter(IDistributedApplicationBuilder builder, string name) =>
         builder.AddParameter($"{name}-secret", Get(name), secret: true);
+
+    /// <summary>An Aspire secret parameter holding <see cref="Get(string, Func{string})"/>.</summary>
+    public IResourceBuilder<ParameterResource> Parameter(IDistributedApplicationBuilder builder, string name, Func<string> make) =>
+        builder.AddParameter($"{name}-secret", Get(name, make), secret: true);
 }

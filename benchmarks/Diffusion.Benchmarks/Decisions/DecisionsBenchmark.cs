@@ -15,6 +15,8 @@ namespace Diffusion.Benchmarks.Decisions;
 internal sealed class DecisionsBenchmark : IBenchmark
 {
     private static readonly Timestamp AsOf = Timestamp.FromDateTimeOffset(new DateTimeOffset(2026, 3, 1, 0, 0, 0, TimeSpan.Zero));
+    private const string UnauditedReserved = "Decide, LPP reserved, not audited (before the audit trail)";
+    private const string UnauditedTier3 = "Decide, Tier 3, not audited (before the audit trail)";
     private long orders;
 
     public string Name => "decisions";
@@ -29,6 +31,7 @@ internal sealed class DecisionsBenchmark : IBenchmark
         var decisions = stack.Decisions;
         var emptyInvoker = decisions.Channel.CreateCallInvoker();
         var client = new DecisionService.DecisionServiceClient(decisions.Channel);
+        var unaudited = new DecisionService.DecisionServiceClient(stack.Unaudited.Channel);
         var empty = new Empty();
         var cases = new (string Name, Func<Task> Call)[]
         {
@@ -37,6 +40,8 @@ internal sealed class DecisionsBenchmark : IBenchmark
             ("Decide, LPP reserved (Classify + Reserve, durable)", async () => await client.DecideAsync(Order(dryRun: false))),
             ("Decide, Tier 3 (Classify only, nothing to reserve)", async () => await client.DecideAsync(Order(dryRun: false, destination: "CN"))),
             ("Decide, Tier 3, 8 lines (classification only)", async () => await client.DecideAsync(Order(dryRun: false, destination: "CN", lines: 8))),
+            (UnauditedReserved, async () => await unaudited.DecideAsync(Order(dryRun: false))),
+            (UnauditedTier3, async () => await unaudited.DecideAsync(Order(dryRun: false, destination: "CN"))),
         };
 
         Console.WriteLine($"decisions benchmark: {Math.Max(1, seconds / 2)} interleaved rounds of 2 s per case, {concurrency} concurrent callers, {Environment.ProcessorCount} cores (client, 4 services, Redis and PostgreSQL all on them)");
@@ -63,6 +68,14 @@ internal sealed class DecisionsBenchmark : IBenchmark
             var r = results[i];
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"| {cases[i].Name} | {r.PerSecond:N0} | {r.PerSecond / baseline:P1} | {r.Percentile(0.50):0.00} | {r.Percentile(0.99):0.00} |"));
+        }
+
+        // What the audit trail costs: the same orders decided by the same code, with and without its durable append.
+        var names = cases.Select(c => c.Name).ToList();
+        foreach (var (audited, before) in new[] { (2, names.IndexOf(UnauditedReserved)), (3, names.IndexOf(UnauditedTier3)) })
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"audited / not audited, {cases[audited].Name}: {results[audited].PerSecond / results[before].PerSecond:0.00}x calls/s, p50 {results[audited].Percentile(0.50) / results[before].Percentile(0.50):0.00}x"));
         }
 
         return 0;

@@ -13,6 +13,9 @@ using Diffusion.Testing.Postgres;
 using Diffusion.Testing.Redis;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
+using Diffusion.Storage.Audit;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 
 namespace Diffusion.Benchmarks.Decisions;
@@ -20,7 +23,9 @@ namespace Diffusion.Benchmarks.Decisions;
 /// <summary>
 /// Decisions and every service it composes, each on its own Kestrel h2c port in this process, wired as their
 /// Program.cs (service defaults first), Quota and EndUsers on their own redis-server and PostgreSQL (fsync on).
-/// Decisions and Classification also serve the empty unary call, the baseline.
+/// Decisions and Classification also serve the empty unary call, the baseline. Decisions appends its audit rows to
+/// EndUsers' database (as under the AppHost, where every service shares one); a second Decisions,
+/// <see cref="Unaudited"/>, is wired alike but appends nowhere, to measure what the audit trail costs in the same run.
 /// </summary>
 internal sealed class DecisionsStack : IAsyncDisposable
 {
@@ -31,6 +36,9 @@ internal sealed class DecisionsStack : IAsyncDisposable
     public GrpcTestServer Decisions { get; private set; } = null!;
 
     public GrpcTestServer Classification { get; private set; } = null!;
+
+    /// <summary>Decisions as before the audit trail: its appends return at once and write nothing (benchmark only).</summary>
+    public GrpcTestServer Unaudited { get; private set; } = null!;
 
     /// <summary>Starts the stack; <paramref name="decisionsSettings"/> are added to Decisions' configuration.</summary>
     public static async Task<DecisionsStack> StartAsync(IReadOnlyDictionary<string, string?> decisionsSettings, CancellationToken cancellationToken)
@@ -78,23 +86,32 @@ internal sealed class DecisionsStack : IAsyncDisposable
             });
             b.AddEndUserServices();
         }, app => app.MapGrpcService<EndUserGrpcService>());
-        Decisions = await Start(b =>
+        var settings = new Dictionary<string, string?>(decisionsSettings)
         {
-            var settings = new Dictionary<string, string?>(decisionsSettings)
-            {
-                ["services:classification:grpc:0"] = Classification.Address.ToString(),
-                ["services:modelweights:grpc:0"] = modelWeights.Address.ToString(),
-                ["services:quota:grpc:0"] = quota.Address.ToString(),
-                ["services:endusers:grpc:0"] = endUsers.Address.ToString(),
-            };
+            ["services:classification:grpc:0"] = Classification.Address.ToString(),
+            ["services:modelweights:grpc:0"] = modelWeights.Address.ToString(),
+            ["services:quota:grpc:0"] = quota.Address.ToString(),
+            ["services:endusers:grpc:0"] = endUsers.Address.ToString(),
+            ["ConnectionStrings:ledger"] = endUsersLedger,
+        };
+        Decisions = await StartDecisionsAsync(settings, audited: true);
+        Unaudited = await StartDecisionsAsync(settings, audited: false);
+    }
+
+    private Task<GrpcTestServer> StartDecisionsAsync(Dictionary<string, string?> settings, bool audited) =>
+        Start(b =>
+        {
             b.Configuration.AddInMemoryCollection(settings);
             b.AddDecisionsServices();
+            if (!audited)
+            {
+                b.Services.Replace(ServiceDescriptor.Singleton<IAuditTrail, NoAuditTrail>());
+            }
         }, app =>
         {
             app.MapGrpcService<DecisionGrpcService>();
             EmptyUnaryBaseline.Map(app);
         });
-    }
 
     public async ValueTask DisposeAsync()
     {
@@ -126,5 +143,12 @@ internal sealed class DecisionsStack : IAsyncDisposable
         }, map);
         servers.Add(server);
         return server;
+    }
+
+    /// <summary>An audit trail that keeps nothing: the "before" of the audit's cost.</summary>
+    private sealed class NoAuditTrail : IAuditTrail
+    {
+        public Task<AuditEntry> AppendAsync(AuditRecord record, CancellationToken cancellationToken) =>
+            Task.FromResult(new AuditEntry(0, record, [], []));
     }
 }

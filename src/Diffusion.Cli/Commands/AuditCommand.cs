@@ -61,8 +61,8 @@ internal static class AuditCommand
     private static Command List(CliContext context)
     {
         var actor = new Option<string?>("--actor") { Description = "Only rows by this subject" };
-        var kind = new Option<string?>("--kind") { Description = "Only rows of this kind (cap.set, veu.registered, veu.status)" };
-        var subject = new Option<string?>("--subject") { Description = "Only rows about subjects starting with this (a bucket id, a VEU id)" };
+        var kind = new Option<string?>("--kind") { Description = "Only rows of this kind (cap.set, veu.registered, veu.status, order.decided, order.confirmed, order.cancelled)" };
+        var subject = new Option<string?>("--subject") { Description = "Only rows about subjects starting with this (a bucket id, a VEU id, an order id)" };
         var since = new Option<string?>("--since") { Description = "Only rows at or after this day (YYYY-MM-DD, UTC)" };
         var until = new Option<string?>("--until") { Description = "Only rows before this day (YYYY-MM-DD, UTC)" };
         var list = new Command("list", "List the trail, oldest first") { actor, kind, subject, since, until };
@@ -102,15 +102,12 @@ internal static class AuditCommand
         {
             await using var dataSource = DataSource(context, parse);
             using var key = LoadKey(parse.GetValue(privateKey))!;
-            var made = await AuditLog.CheckpointAsync(dataSource, key, KeyId(key), TimeProvider.System, cancellationToken);
+            var made = await AuditLog.CheckpointAsync(dataSource, key, AuditKeys.KeyId(key), TimeProvider.System, cancellationToken);
             await context.Output.WriteLineAsync(made is null ? "nothing to sign: the head is already checkpointed (or the trail is empty)" : $"checkpoint at row {made.Seq}");
             return 0;
         });
         return checkpoint;
     }
-
-    /// <summary>The key's id: the first 8 bytes of SHA-256 over its public key, in hex.</summary>
-    public static string KeyId(ECDsa key) => Convert.ToHexStringLower(SHA256.HashData(key.ExportSubjectPublicKeyInfo())[..8]);
 
     private static NpgsqlDataSource DataSource(CliContext context, ParseResult parse)
     {

@@ -1,6 +1,8 @@
+using Diffusion.Decisions.Audit;
 using Diffusion.Decisions.Composition;
 using Diffusion.Decisions.Streaming;
 using Diffusion.Decisions.V1;
+using Diffusion.ServiceDefaults.Security;
 using Grpc.Core;
 
 namespace Diffusion.Decisions.Grpc;
@@ -8,23 +10,32 @@ namespace Diffusion.Decisions.Grpc;
 /// <summary>
 /// The export-decision gateway: validates the order's shape and hands it to <see cref="OrderDecider"/>. Business
 /// outcomes (denied, allocation used up) are answers; bad input is INVALID_ARGUMENT naming the field; a service it
-/// needs being down is UNAVAILABLE, with nothing reserved.
+/// needs being down is UNAVAILABLE, with nothing reserved. Decisions (not dry runs), confirmations and cancellations
+/// are on the audit trail before they are answered (<see cref="DecisionAudit"/>).
 /// </summary>
-internal sealed class DecisionGrpcService(OrderDecider decider, OrderBookStream orderBook, VeuDeployments deployments, DecisionRuleData ruleData, TimeProvider time) : DecisionService.DecisionServiceBase
+internal sealed class DecisionGrpcService(
+    OrderDecider decider, OrderBookStream orderBook, VeuDeployments deployments, DecisionAudit audit, DecisionRuleData ruleData, TimeProvider time)
+    : DecisionService.DecisionServiceBase
 {
     /// <inheritdoc/>
-    public override Task<DecideResponse> Decide(DecideRequest request, ServerCallContext context)
+    public override async Task<DecideResponse> Decide(DecideRequest request, ServerCallContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
         OrderValidation.Validate(request, requireOrderId: !request.DryRun);
-        return decider.DecideAsync(request, ruleSetId: null, reserve: !request.DryRun, context.CancellationToken);
+        var decision = await decider.DecideAsync(request, ruleSetId: null, reserve: !request.DryRun, context.CancellationToken).ConfigureAwait(false);
+        if (!request.DryRun)
+        {
+            await audit.RecordDecisionAsync(CallerIdentity.Subject(context), request, decision, context.CancellationToken).ConfigureAwait(false);
+        }
+
+        return decision;
     }
 
     /// <inheritdoc/>
     public override Task DecideStream(IAsyncStreamReader<DecideRequest> requestStream, IServerStreamWriter<DecideStreamResponse> responseStream, ServerCallContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        return orderBook.RunAsync(requestStream, responseStream, context.CancellationToken);
+        return orderBook.RunAsync(requestStream, responseStream, CallerIdentity.Subject(context), context.CancellationToken);
     }
 
     /// <inheritdoc/>
@@ -39,6 +50,7 @@ internal sealed class DecisionGrpcService(OrderDecider decider, OrderBookStream 
             await deployments.RecordAsync(request.OrderId, reservationId, draws, response, context.CancellationToken).ConfigureAwait(false);
         }
 
+        await audit.RecordSettlementAsync(CallerIdentity.Subject(context), confirmed: true, request.OrderId, reservationId, state, draws, context.CancellationToken).ConfigureAwait(false);
         return response;
     }
 
@@ -47,7 +59,8 @@ internal sealed class DecisionGrpcService(OrderDecider decider, OrderBookStream 
     {
         ArgumentNullException.ThrowIfNull(context);
         OrderValidation.ValidateOrderId(request.OrderId);
-        var (reservationId, state, _) = await decider.SettleAsync(request.OrderId, commit: false, context.CancellationToken).ConfigureAwait(false);
+        var (reservationId, state, draws) = await decider.SettleAsync(request.OrderId, commit: false, context.CancellationToken).ConfigureAwait(false);
+        await audit.RecordSettlementAsync(CallerIdentity.Subject(context), confirmed: false, request.OrderId, reservationId, state, draws, context.CancellationToken).ConfigureAwait(false);
         return new CancelResponse { OrderId = request.OrderId, ReservationId = reservationId, State = state };
     }
 

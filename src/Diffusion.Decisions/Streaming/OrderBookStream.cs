@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using Diffusion.Decisions.Audit;
 using Diffusion.Decisions.Composition;
 using Diffusion.Decisions.Grpc;
 using Diffusion.Decisions.V1;
@@ -14,15 +15,19 @@ namespace Diffusion.Decisions.Streaming;
 /// order the orders came, so memory per stream is bounded by the window whatever the client sends. When the client
 /// reads slowly, writing waits (HTTP/2 flow control), the window fills, reading stops, and the client's sends wait in
 /// turn. One order's failure is that order's answer; only the call's cancellation ends the stream early. Orders with
-/// the same lines are classified once per stream (<see cref="ClassificationMemo"/>).
+/// the same lines are classified once per stream (<see cref="ClassificationMemo"/>). An order decided for real is on
+/// the audit trail before its answer is written (the window's orders share the trail's group commits).
 /// </summary>
-internal sealed partial class OrderBookStream(OrderDecider decider, IOptions<DecisionsOptions> options, ILogger<OrderBookStream> logger)
+internal sealed partial class OrderBookStream(OrderDecider decider, DecisionAudit audit, IOptions<DecisionsOptions> options, ILogger<OrderBookStream> logger)
 {
     private static readonly WriteOptions Buffered = new(WriteFlags.BufferHint);
     private static readonly WriteOptions Flushed = new();
 
-    /// <summary>Reads orders from <paramref name="orders"/> until the client completes, answering each on <paramref name="answers"/>.</summary>
-    public async Task RunAsync(IAsyncStreamReader<DecideRequest> orders, IServerStreamWriter<DecideStreamResponse> answers, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads orders from <paramref name="orders"/> until the client completes, answering each on <paramref name="answers"/>;
+    /// <paramref name="actor"/> is the caller's authenticated subject.
+    /// </summary>
+    public async Task RunAsync(IAsyncStreamReader<DecideRequest> orders, IServerStreamWriter<DecideStreamResponse> answers, string actor, CancellationToken cancellationToken)
     {
         // Each entry is an order being decided; the writer awaits them first in, first out.
         var window = Channel.CreateBounded<Task<DecideStreamResponse>>(new BoundedChannelOptions(options.Value.StreamWindow)
@@ -38,7 +43,7 @@ internal sealed partial class OrderBookStream(OrderDecider decider, IOptions<Dec
             ulong index = 0;
             while (await orders.MoveNext(stop.Token).ConfigureAwait(false))
             {
-                await window.Writer.WriteAsync(DecideOneAsync(index++, orders.Current, memo, stop.Token), stop.Token).ConfigureAwait(false);
+                await window.Writer.WriteAsync(DecideOneAsync(index++, orders.Current, actor, memo, stop.Token), stop.Token).ConfigureAwait(false);
             }
         }
         catch
@@ -85,13 +90,19 @@ internal sealed partial class OrderBookStream(OrderDecider decider, IOptions<Dec
         }
     }
 
-    private async Task<DecideStreamResponse> DecideOneAsync(ulong index, DecideRequest order, ClassificationMemo memo, CancellationToken cancellationToken)
+    private async Task<DecideStreamResponse> DecideOneAsync(ulong index, DecideRequest order, string actor, ClassificationMemo memo, CancellationToken cancellationToken)
     {
         var answer = new DecideStreamResponse { Index = index, OrderId = order.OrderId };
         try
         {
             OrderValidation.Validate(order, requireOrderId: !order.DryRun);
-            answer.Decision = await decider.DecideAsync(order, ruleSetId: null, reserve: !order.DryRun, cancellationToken, memo).ConfigureAwait(false);
+            var decision = await decider.DecideAsync(order, ruleSetId: null, reserve: !order.DryRun, cancellationToken, memo).ConfigureAwait(false);
+            if (!order.DryRun)
+            {
+                await audit.RecordDecisionAsync(actor, order, decision, cancellationToken).ConfigureAwait(false);
+            }
+
+            answer.Decision = decision;
         }
         catch (RpcException e) when (!cancellationToken.IsCancellationRequested)
         {

@@ -23,4 +23,13 @@ public static class AuditKinds
 
     /// <summary>A VEU's status changed (EndUsers SetVeuStatus).</summary>
     public const string VeuStatusSet = "veu.status";
+
+    /// <summary>An order decided for real, with what it reserved if anything (Decisions Decide or DecideStream; not a dry run or what-if).</summary>
+    public const string OrderDecided = "order.decided";
+
+    /// <summary>An order's reservation committed: the goods ship (Decisions Confirm).</summary>
+    public const string OrderConfirmed = "order.confirmed";
+
+    /// <summary>An order's reservation released (Decisions Cancel).</summary>
+    public const string OrderCancelled = "order.cancelled";
 }

@@ -61,7 +61,7 @@ public sealed class RuleDataScenarioTests(DiffusionStack stack)
     [Fact]
     public async Task EveryDecision_SaysWhichPostureItTookTowardThe2025Framework()
     {
-        await using var notEnforcing = await DecisionsHost.StartAsync(stack.Addresses, new Dictionary<string, string?> { ["Rules:EnforceAiDiffusion2025"] = "false" });
+        await using var notEnforcing = await DecisionsHost.StartAsync(stack.Addresses, stack.AuditLedger, new Dictionary<string, string?> { ["Rules:EnforceAiDiffusion2025"] = "false" });
 
         var asWritten = await stack.Client.DecideAsync(Order("posture-1", "AE", Day(2026, 3, 1)));
         var asEnforced = await DecisionsHost.Client(notEnforcing).DecideAsync(Order("posture-2", "AE", Day(2026, 3, 1)));

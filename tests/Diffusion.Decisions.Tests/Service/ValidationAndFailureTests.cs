@@ -17,7 +17,7 @@ public sealed class ValidationAndFailureTests : IAsyncLifetime
     {
         // Nothing listens on these ports: every downstream call fails to connect.
         var dead = DecisionsHost.Downstream.ToDictionary(s => s, _ => new Uri($"http://127.0.0.1:{FreePort.Next()}"));
-        server = await DecisionsHost.StartAsync(dead, new Dictionary<string, string?> { ["Decisions:CallTimeout"] = "00:00:02" });
+        server = await DecisionsHost.StartAsync(dead, DecisionsHost.NoLedger(), new Dictionary<string, string?> { ["Decisions:CallTimeout"] = "00:00:02" });
         client = DecisionsHost.Client(server);
     }
 

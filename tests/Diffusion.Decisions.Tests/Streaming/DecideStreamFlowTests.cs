@@ -53,7 +53,7 @@ public sealed class DecideStreamFlowTests : IAsyncLifetime
             });
         var addresses = DecisionsHost.Downstream.ToDictionary(s => s, _ => new Uri($"http://127.0.0.1:{FreePort.Next()}"));
         addresses["classification"] = classification.Address;
-        decisions = await DecisionsHost.StartAsync(addresses, new Dictionary<string, string?>
+        decisions = await DecisionsHost.StartAsync(addresses, DecisionsHost.NoLedger(), new Dictionary<string, string?>
         {
             ["Decisions:StreamWindow"] = Window.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Decisions:CallTimeout"] = "00:00:30",
@@ -164,6 +164,7 @@ public sealed class DecideStreamFlowTests : IAsyncLifetime
     {
         await using var down = await DecisionsHost.StartAsync(
             DecisionsHost.Downstream.ToDictionary(s => s, _ => new Uri($"http://127.0.0.1:{FreePort.Next()}")),
+            DecisionsHost.NoLedger(),
             new Dictionary<string, string?> { ["Decisions:CallTimeout"] = "00:00:02" });
         var bad = Tier1(2);
         bad.Items[0].Quantity = 0;

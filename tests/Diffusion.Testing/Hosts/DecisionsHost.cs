@@ -2,6 +2,7 @@ using Diffusion.Decisions;
 using Diffusion.Decisions.Grpc;
 using Diffusion.Decisions.V1;
 using Diffusion.Testing.Grpc;
+using Diffusion.Testing.Processes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
@@ -17,13 +18,23 @@ public static class DecisionsHost
     /// <summary>The services Decisions calls, by their service-discovery names.</summary>
     public static readonly string[] Downstream = ["classification", "modelweights", "endusers", "quota"];
 
-    /// <summary>Starts Decisions with its downstream services at <paramref name="services"/> and extra <paramref name="settings"/>.</summary>
-    public static Task<GrpcTestServer> StartAsync(IReadOnlyDictionary<string, Uri> services, IReadOnlyDictionary<string, string?>? settings = null) =>
+    /// <summary>
+    /// A ledger where nothing listens, for hosts whose tests never get as far as the audit trail (their downstream
+    /// services are down too): a decision that did would fail UNAVAILABLE.
+    /// </summary>
+    public static string NoLedger() => $"Host=127.0.0.1;Port={FreePort.Next()};Database=ledger;Username=postgres;Timeout=2";
+
+    /// <summary>
+    /// Starts Decisions with its downstream services at <paramref name="services"/>, its audit trail in the PostgreSQL
+    /// database <paramref name="ledger"/> (a connection string) and extra <paramref name="settings"/>.
+    /// </summary>
+    public static Task<GrpcTestServer> StartAsync(IReadOnlyDictionary<string, Uri> services, string ledger, IReadOnlyDictionary<string, string?>? settings = null) =>
         GrpcTestServer.StartAsync(
             builder =>
             {
                 ArgumentNullException.ThrowIfNull(services);
                 var configuration = services.ToDictionary(s => $"services:{s.Key}:grpc:0", s => (string?)s.Value.ToString());
+                configuration["ConnectionStrings:ledger"] = ledger;
                 foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
                 {
                     configuration[key] = value;

@@ -34,6 +34,12 @@ public sealed class DiffusionStack : IAsyncLifetime
     /// <summary>The Decisions service.</summary>
     public GrpcTestServer Decisions { get; private set; } = null!;
 
+    /// <summary>
+    /// Connection string of the database holding the audit trail Decisions and EndUsers append to (EndUsers' ledger;
+    /// under the AppHost every service shares one).
+    /// </summary>
+    public string AuditLedger { get; private set; } = null!;
+
     /// <summary>Where each downstream service of Decisions listens, by service-discovery name.</summary>
     public IReadOnlyDictionary<string, Uri> Addresses { get; private set; } = null!;
 
@@ -54,7 +60,8 @@ public sealed class DiffusionStack : IAsyncLifetime
         Quota = Keep(await QuotaNode.StartAsync(QuotaNode.Settings(redis.ConnectionString, await postgres.CreateDatabaseAsync()), serviceDefaults: true));
         var classification = await Start(b => b.AddClassificationServices(), app => app.MapGrpcService<ClassificationGrpcService>());
         var modelWeights = await Start(b => b.AddModelWeightsServices(), app => app.MapGrpcService<ModelWeightsGrpcService>());
-        EndUsers = Keep(await EndUsersHost.StartAsync(await postgres.CreateDatabaseAsync(), Quota.Address.ToString()));
+        AuditLedger = await postgres.CreateDatabaseAsync();
+        EndUsers = Keep(await EndUsersHost.StartAsync(AuditLedger, Quota.Address.ToString()));
         Addresses = new Dictionary<string, Uri>
         {
             ["classification"] = classification.Address,
@@ -62,7 +69,7 @@ public sealed class DiffusionStack : IAsyncLifetime
             ["quota"] = Quota.Address,
             ["endusers"] = EndUsers.Address,
         };
-        Decisions = Keep(await DecisionsHost.StartAsync(Addresses));
+        Decisions = Keep(await DecisionsHost.StartAsync(Addresses, AuditLedger));
     }
 
     /// <inheritdoc/>
@@ -77,11 +84,15 @@ public sealed class DiffusionStack : IAsyncLifetime
         await redis.DisposeAsync();
     }
 
-    /// <summary>A second Decisions instance wired like the first except for <paramref name="overrides"/> (e.g. a service down).</summary>
-    public Task<GrpcTestServer> StartDecisionsAsync(IReadOnlyDictionary<string, Uri> overrides)
+    /// <summary>
+    /// A second Decisions instance wired like the first except for <paramref name="overrides"/> (e.g. a service down)
+    /// and, when given, another audit <paramref name="ledger"/> and more <paramref name="settings"/>.
+    /// </summary>
+    public Task<GrpcTestServer> StartDecisionsAsync(IReadOnlyDictionary<string, Uri> overrides, string? ledger = null, IReadOnlyDictionary<string, string?>? settings = null)
     {
         var addresses = Addresses.ToDictionary(a => a.Key, a => overrides.GetValueOrDefault(a.Key, a.Value));
-        return DecisionsHost.StartAsync(addresses, new Dictionary<string, string?> { ["Decisions:CallTimeout"] = "00:00:02" });
+        var configuration = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>()) { ["Decisions:CallTimeout"] = "00:00:02" };
+        return DecisionsHost.StartAsync(addresses, ledger ?? AuditLedger, configuration);
     }
 
     /// <summary>An address where nothing listens.</summary>

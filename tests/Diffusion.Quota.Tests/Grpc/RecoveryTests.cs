@@ -105,11 +105,11 @@ public sealed class RecoveryTests(RedisFixture redis, PostgresFixture postgres) 
     [Fact]
     public async Task RedisDownAtStart_BareConnectionString_StartsAnswersUnavailableThenServesOnceRedisIsUp()
     {
-        // Redis as the AppHost hands it over: a bare host:port (no abortConnect=false), read by Aspire's
-        // AddRedisClient, which connects synchronously when the multiplexer is first resolved.
+        // Redis as the AppHost hands it over: host:port and the password only (no abortConnect=false), read by
+        // Aspire's AddRedisClient, which connects synchronously when the multiplexer is first resolved.
         await using var ownRedis = await RedisServer.StartAsync();
         await ownRedis.KillAsync();
-        await using var cluster = await QuotaCluster.StartAsync(Settings($"127.0.0.1:{ownRedis.Port}"), 1);
+        await using var cluster = await QuotaCluster.StartAsync(Settings($"127.0.0.1:{ownRedis.Port},password={ownRedis.Password}"), 1);
         var reserve = new ReserveRequest { ReservationId = "r1", Draws = { new Draw { BucketId = "lpp/consignee-1/2026", Tpp = 1_000 } } };
 
         var whileDown = await Assert.ThrowsAsync<RpcException>(() => cluster.Client(0)!.ReserveAsync(reserve).ResponseAsync);

@@ -36,7 +36,8 @@ public sealed record PostgresServerOptions
 }
 
 /// <summary>
-/// A real PostgreSQL 15 server: initdb into a temporary directory owned by <c>postgres</c>, started with
+/// A real PostgreSQL 15 server, scram-sha-256 authentication with a password made for it (as the AppHost's):
+/// initdb into a temporary directory owned by <c>postgres</c>, started with
 /// <c>pg_ctl</c> on a free 127.0.0.1 port with its socket in that directory. Creates databases on demand and
 /// hands out their connection strings. Can be killed (immediate shutdown, as in a crash) and started again with
 /// its data. Disposing stops it and removes the directory.
@@ -46,9 +47,10 @@ public sealed class PostgresServer : IAsyncDisposable
     private readonly PostgresServerOptions options;
     private int databaseCounter;
 
-    private PostgresServer(PostgresServerOptions options, string root, int port)
+    private PostgresServer(PostgresServerOptions options, string root, int port, string password)
     {
         this.options = options;
+        Password = password;
         Root = root;
         Port = port;
         AppDomain.CurrentDomain.ProcessExit += OnProcessExit;
@@ -59,6 +61,9 @@ public sealed class PostgresServer : IAsyncDisposable
 
     /// <summary>The TCP port on 127.0.0.1; it stays the same across restarts.</summary>
     public int Port { get; }
+
+    /// <summary>The password of the superuser <c>postgres</c> (scram-sha-256: a connection without it is refused).</summary>
+    public string Password { get; }
 
     /// <summary>The temporary directory holding data/, the socket directory and the log.</summary>
     public string Root { get; }
@@ -78,19 +83,28 @@ public sealed class PostgresServer : IAsyncDisposable
         options ??= new PostgresServerOptions();
         var root = Directory.CreateTempSubdirectory("diffusion-pg-").FullName;
         Directory.CreateDirectory(Path.Combine(root, "socket"));
+        var password = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
+        var passwordFile = Path.Combine(root, "pwfile");
+        await File.WriteAllTextAsync(passwordFile, password + "\n", cancellationToken);
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(passwordFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+
         await ProcessRunner.RunAsync("chown", ["-R", $"{options.User}:{options.User}", root], options.Timeout, cancellationToken);
         await ProcessRunner.RunAsync(
             "runuser",
             ["-u", options.User, "--", Path.Combine(options.BinDirectory, "initdb"),
-             "-D", Path.Combine(root, "data"), "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"],
+             "-D", Path.Combine(root, "data"), "-U", "postgres", "--auth=scram-sha-256", "--pwfile", passwordFile, "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"],
             options.Timeout,
             cancellationToken);
+        File.Delete(passwordFile);
 
         try
         {
             return await LocalServer.StartOnFreePortAsync(
                 "postgres",
-                port => new PostgresServer(options, root, port),
+                port => new PostgresServer(options, root, port, password),
                 (server, ct) => server.StartProcessAsync(ct),
                 server =>
                 {
@@ -106,12 +120,13 @@ public sealed class PostgresServer : IAsyncDisposable
         }
     }
 
-    /// <summary>Connection string for <paramref name="database"/> on this server (user postgres, trust auth).</summary>
+    /// <summary>Connection string for <paramref name="database"/> on this server (user postgres with its password).</summary>
     public string ConnectionString(string database = "postgres") => new NpgsqlConnectionStringBuilder
     {
         Host = "127.0.0.1",
         Port = Port,
         Username = "postgres",
+        Password = Password,
         Database = database,
         IncludeErrorDetail = true,
         Timeout = 5,

@@ -31,7 +31,8 @@ public sealed record RedisServerOptions
 }
 
 /// <summary>
-/// A real redis-server process on a free 127.0.0.1 port with its own working directory under /tmp.
+/// A real redis-server process on a free 127.0.0.1 port with its own working directory under /tmp, requiring a
+/// password made for it (<c>requirepass</c> in a 0600 config file there, not on the command line), as the AppHost's does.
 /// It can be killed (SIGKILL, as in a crash) and started again on the same port, empty or with its data, so tests
 /// can exercise recovery. Disposing kills it and removes its directory.
 /// </summary>
@@ -56,8 +57,11 @@ public sealed class RedisServer : IAsyncDisposable
     /// <summary>The server's working directory (dump.rdb, appendonly files, log).</summary>
     public string Directory { get; }
 
+    /// <summary>The password every client must present (AUTH); a connection without it is refused every command.</summary>
+    public string Password { get; } = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
+
     /// <summary>A StackExchange.Redis configuration string for this server (<c>abortConnect=false</c> so clients ride out restarts).</summary>
-    public string ConnectionString => $"127.0.0.1:{Port},abortConnect=false,connectTimeout=2000,syncTimeout=5000";
+    public string ConnectionString => $"127.0.0.1:{Port},password={Password},abortConnect=false,connectTimeout=2000,syncTimeout=5000";
 
     /// <summary>True while the process runs.</summary>
     public bool IsRunning => process is { HasExited: false };
@@ -107,7 +111,7 @@ public sealed class RedisServer : IAsyncDisposable
                 {
                     dir.Delete(recursive: true);
                 }
-                else if (entry.Name is not "redis.log" and not "redis.pid")
+                else if (entry.Name is not "redis.log" and not "redis.pid" and not "redis.conf")
                 {
                     entry.Delete();
                 }
@@ -133,8 +137,19 @@ public sealed class RedisServer : IAsyncDisposable
             RedirectStandardError = true,
             WorkingDirectory = Directory,
         };
+        var config = Path.Combine(Directory, "redis.conf");
+        if (!File.Exists(config))
+        {
+            File.WriteAllText(config, $"requirepass {Password}\n");
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(config, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            }
+        }
+
         string[] arguments =
         [
+            config,
             "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--bind", "127.0.0.1",
             "--dir", Directory,
@@ -181,11 +196,22 @@ public sealed class RedisServer : IAsyncDisposable
             using var client = new TcpClient();
             await client.ConnectAsync(IPAddress.Loopback, Port, cancellationToken);
             var stream = client.GetStream();
-            await stream.WriteAsync("PING\r\n"u8.ToArray(), cancellationToken);
+            await stream.WriteAsync(Encoding.ASCII.GetBytes($"AUTH {Password}\r\nPING\r\n"), cancellationToken);
+            var answers = new StringBuilder();
             var buffer = new byte[64];
-            var read = await stream.ReadAsync(buffer, cancellationToken);
-            // "+PONG" once loaded; "-LOADING" while it reads its data files.
-            return Encoding.ASCII.GetString(buffer, 0, read).StartsWith("+PONG", StringComparison.Ordinal);
+            while (answers.ToString().Split("\r\n").Length < 3)
+            {
+                var read = await stream.ReadAsync(buffer, cancellationToken);
+                if (read == 0)
+                {
+                    return false;
+                }
+
+                answers.Append(Encoding.ASCII.GetString(buffer, 0, read));
+            }
+
+            // "+OK" then "+PONG" once loaded; "-LOADING" while it reads its data files.
+            return answers.ToString().EndsWith("+PONG\r\n", StringComparison.Ordinal);
         }
         catch (SocketException)
         {

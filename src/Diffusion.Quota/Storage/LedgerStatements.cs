@@ -81,7 +81,10 @@ internal static class LedgerStatements
         RETURNING reservation_id
         """;
 
-    /// <summary>Per bucket: committed and pending TPP over live reservations.</summary>
+    /// <summary>
+    /// Per bucket: committed and pending TPP over live reservations, aggregated from every reservation: what
+    /// CheckConsistency compares Redis with, independently of the totals the ledger keeps for rebuilds (<see cref="RebuildTotals"/>).
+    /// </summary>
     public static readonly string Totals = $"""
         SELECT d.bucket_id,
                coalesce(sum(d.tpp) FILTER (WHERE r.state = {Committed}), 0)::bigint,
@@ -95,14 +98,19 @@ internal static class LedgerStatements
     public static readonly string PendingCount = $"SELECT count(*) FROM reservations WHERE state = {Pending}";
 
     /// <summary>
-    /// Every pending reservation with its draws (a rebuild loads them into Redis): one join and aggregate over all
-    /// pending rows rather than <see cref="SelectReservations"/>' two index probes per row.
+    /// Per bucket: committed and pending TPP as the ledger's triggers keep them in <c>bucket_totals</c> (migration 0002),
+    /// summed over the bucket's shards; what a rebuild loads instead of aggregating every reservation (<see cref="Totals"/>).
     /// </summary>
-    public static readonly string SelectPending = $"""
-        SELECT r.reservation_id, r.token, r.state, r.outcome, r.fingerprint, r.expires_at, r.epoch, r.created_at,
-               array_agg(d.bucket_id ORDER BY d.ordinal), array_agg(d.tpp ORDER BY d.ordinal)
-        FROM reservations r JOIN reservation_draws d USING (reservation_id)
-        WHERE r.state = {Pending}
-        GROUP BY r.reservation_id
+    public const string RebuildTotals = """
+        SELECT bucket_id, sum(committed)::bigint, sum(pending)::bigint
+        FROM bucket_totals
+        GROUP BY bucket_id
+        HAVING sum(committed) <> 0 OR sum(pending) <> 0
         """;
+
+    /// <summary>
+    /// Every pending reservation with its draws in order (a rebuild loads them into Redis), from
+    /// <c>pending_reservations</c>, which the ledger's triggers keep equal to the pending rows of <c>reservations</c>.
+    /// </summary>
+    public const string SelectPending = "SELECT reservation_id, token, fingerprint, expires_at, draw_buckets, draw_tpps FROM pending_reservations";
 }

@@ -44,8 +44,11 @@ internal sealed partial class RecoveryCoordinator(
     IOptions<QuotaOptions> options,
     ILogger<RecoveryCoordinator> logger)
 {
-    /// <summary>Pending reservations loaded into Redis per script call during a rebuild.</summary>
-    private const int PendingPerCall = 500;
+    /// <summary>Pending reservations sent to Redis as one chunk of pipelined commands during a rebuild.</summary>
+    private const int PendingPerChunk = 1000;
+
+    /// <summary>Chunks sent and not yet answered while the next rows are read.</summary>
+    private const int ChunksInFlight = 8;
 
     private readonly Lock gate = new();
     private Task<long>? verifying;
@@ -187,68 +190,80 @@ internal sealed partial class RecoveryCoordinator(
         await db.StringSetAsync(keys.Epoch, marker);
         await DeleteQuotaKeysAsync(db, keys);
 
-        var pending = 0;
-        var pendingBatch = new List<Task>(4096);
-        // Officer caps.
+        // Officer caps and the bucket set.
+        var writes = new List<Task>(4096);
         await using (var command = new NpgsqlCommand("SELECT bucket_id, cap FROM buckets", connection, transaction))
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
             while (await reader.ReadAsync(cancellationToken))
             {
                 var bucket = reader.GetString(0);
-                pendingBatch.Add(db.SetAddAsync(keys.Buckets, bucket));
+                writes.Add(db.SetAddAsync(keys.Buckets, bucket));
                 if (!reader.IsDBNull(1))
                 {
-                    pendingBatch.Add(db.HashSetAsync(keys.Bucket(bucket), "cap", reader.GetInt64(1)));
+                    writes.Add(db.HashSetAsync(keys.Bucket(bucket), "cap", reader.GetInt64(1)));
                 }
 
-                await FlushIfFullAsync(pendingBatch);
+                await FlushIfFullAsync(writes);
             }
         }
 
         var capsMs = watch.ElapsedMilliseconds;
-        // Totals: committed and pending per bucket.
-        foreach (var (bucket, (committed, pendingTpp)) in await new Ledger(dataSource).TotalsAsync(connection, transaction, cancellationToken))
+        // Committed and pending per bucket, as the ledger keeps them (one row per bucket and shard, migration 0002).
+        await using (var command = new NpgsqlCommand(LedgerStatements.RebuildTotals, connection, transaction))
+        await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
-            pendingBatch.Add(db.HashSetAsync(keys.Bucket(bucket), [new HashEntry("committed", committed), new HashEntry("pending", pendingTpp)]));
-            pendingBatch.Add(db.SetAddAsync(keys.Buckets, bucket));
-            await FlushIfFullAsync(pendingBatch);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                var bucket = reader.GetString(0);
+                writes.Add(db.HashSetAsync(keys.Bucket(bucket), [new HashEntry("committed", reader.GetInt64(1)), new HashEntry("pending", reader.GetInt64(2))]));
+                writes.Add(db.SetAddAsync(keys.Buckets, bucket));
+                await FlushIfFullAsync(writes);
+            }
         }
 
+        await Task.WhenAll(writes);
         var totalsMs = watch.ElapsedMilliseconds - capsMs;
-        var redisWaitMs = 0L;
+
         // Pending reservations: their records and the expiry index, so commit, release and expiry work on them.
+        // Chunks of records go to Redis while the next rows are read; a few chunks in flight keep both sides busy.
+        var pending = 0;
+        var redisWaitMs = 0L;
+        var inFlight = new Queue<Task>();
         await using (var command = new NpgsqlCommand(LedgerStatements.SelectPending, connection, transaction))
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
         {
-            // Hundreds of records per script call, a few calls in flight while the next rows are read.
-            var rows = new List<Reservation>(PendingPerCall);
-            while (await reader.ReadAsync(cancellationToken))
+            var rows = new List<PendingHold>(PendingPerChunk);
+            while (true)
             {
-                rows.Add(Ledger.ReadReservation(reader));
-                pending++;
-                if (rows.Count == PendingPerCall)
+                var more = await reader.ReadAsync(cancellationToken);
+                if (more)
                 {
-                    pendingBatch.Add(redis.LoadPendingAsync(epoch, rows));
-                    rows = new List<Reservation>(PendingPerCall);
-                    if (pendingBatch.Count >= 8)
+                    rows.Add(ReadPendingHold(reader));
+                    pending++;
+                }
+
+                if (rows.Count == PendingPerChunk || (!more && rows.Count > 0))
+                {
+                    inFlight.Enqueue(redis.LoadPendingAsync(epoch, rows));
+                    rows = new List<PendingHold>(PendingPerChunk);
+                    if (inFlight.Count > ChunksInFlight)
                     {
                         var waitStart = watch.ElapsedMilliseconds;
-                        await Task.WhenAll(pendingBatch);
+                        await inFlight.Dequeue();
                         redisWaitMs += watch.ElapsedMilliseconds - waitStart;
-                        pendingBatch.Clear();
                     }
                 }
-            }
 
-            if (rows.Count > 0)
-            {
-                pendingBatch.Add(redis.LoadPendingAsync(epoch, rows));
+                if (!more)
+                {
+                    break;
+                }
             }
         }
 
         var lastWait = watch.ElapsedMilliseconds;
-        await Task.WhenAll(pendingBatch);
+        await Task.WhenAll(inFlight);
         redisWaitMs += watch.ElapsedMilliseconds - lastWait;
         await using (var command = new NpgsqlCommand("UPDATE fence SET epoch = $1, rebuilt_at = $2 WHERE id = 1", connection, transaction))
         {
@@ -269,6 +284,19 @@ internal sealed partial class RecoveryCoordinator(
         Interlocked.Increment(ref rebuildCount);
         Log.Rebuilt(logger, epoch, pending, watch.ElapsedMilliseconds, capsMs, totalsMs, redisWaitMs);
         return epoch;
+    }
+
+    private static PendingHold ReadPendingHold(NpgsqlDataReader reader)
+    {
+        var buckets = reader.GetFieldValue<string[]>(4);
+        var tpps = reader.GetFieldValue<long[]>(5);
+        var draws = new Draw[buckets.Length];
+        for (var i = 0; i < draws.Length; i++)
+        {
+            draws[i] = new Draw(buckets[i], tpps[i]);
+        }
+
+        return new PendingHold(reader.GetString(0), reader.GetGuid(1), reader.GetString(2), reader.GetFieldValue<DateTimeOffset>(3), draws);
     }
 
     private static async Task FlushIfFullAsync(List<Task> batch)
@@ -293,7 +321,7 @@ internal sealed partial class RecoveryCoordinator(
 
     private static partial class Log
     {
-        [LoggerMessage(1, LogLevel.Information, "Redis rebuilt from the ledger at epoch {Epoch}: {Pending} pending reservations in {ElapsedMs} ms (clear and caps {CapsMs} ms, totals {TotalsMs} ms, the rest pending records, of which {RedisWaitMs} ms waiting for Redis)")]
+        [LoggerMessage(1, LogLevel.Information, "Redis rebuilt from the ledger at epoch {Epoch}: {Pending} pending reservations in {ElapsedMs} ms (clear and caps {CapsMs} ms, totals {TotalsMs} ms, the rest pending records: read from the ledger and sent while Redis worked, of which {RedisWaitMs} ms waiting for Redis)")]
         public static partial void Rebuilt(ILogger logger, long epoch, int pending, long elapsedMs, long capsMs, long totalsMs, long redisWaitMs);
 
         [LoggerMessage(2, LogLevel.Warning, "Redis restarted during the rebuild to epoch {Epoch}; rebuilding again")]

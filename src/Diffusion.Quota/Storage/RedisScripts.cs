@@ -160,33 +160,6 @@ internal static class RedisScripts
         """;
 
     /// <summary>
-    /// Loads many pending reservations' records and their expiry entries in one call (a rebuild sends hundreds per
-    /// call instead of two commands per reservation). KEYS: expiry set, record 1..n. ARGV: epoch, then per record:
-    /// id, state, outcome, fingerprint, expiry ms, token, draw count k, then k (bucket id, tpp) pairs.
-    /// The record's fields are those the Reserve script writes.
-    /// </summary>
-    public const string LoadPending = """
-        local a = 2
-        local expiry = {}
-        for r = 2, #KEYS do
-          local n = tonumber(ARGV[a + 6])
-          local record = {'s', ARGV[a + 1], 'o', ARGV[a + 2], 'f', ARGV[a + 3], 'x', ARGV[a + 4], 't', ARGV[a + 5], 'e', ARGV[1], 'n', n}
-          for j = 1, n do
-            table.insert(record, 'b' .. j)
-            table.insert(record, ARGV[a + 5 + 2 * j])
-            table.insert(record, 't' .. j)
-            table.insert(record, ARGV[a + 6 + 2 * j])
-          end
-          redis.call('HSET', KEYS[r], unpack(record))
-          table.insert(expiry, ARGV[a + 4])
-          table.insert(expiry, ARGV[a])
-          a = a + 7 + 2 * n
-        end
-        if #expiry > 0 then redis.call('ZADD', KEYS[1], unpack(expiry)) end
-        return #KEYS - 1
-        """;
-
-    /// <summary>
     /// Ends a rebuild: sets the epoch only if the marker is still this rebuild's (a Redis restart during the rebuild
     /// removed it, and then the rebuild must not declare Redis ready). KEYS: epoch. ARGV: marker, new epoch.
     /// </summary>

@@ -20,7 +20,7 @@ public sealed class RebuildTests(RedisFixture redis, PostgresFixture postgres) :
         const string lpp = "lpp/consignee-1/2026";
         const string country = "country/AE/2025-2027";
 
-        // More than one load call's worth (500) of pending reservations, one of them over two buckets.
+        // More than one chunk (1,000) of pending reservations, one of them over two buckets.
         await node.Engine.ReserveAsync(Reserve("two", (lpp, 7), (country, 11)), default);
         for (var i = 0; i < 1_200; i++)
         {

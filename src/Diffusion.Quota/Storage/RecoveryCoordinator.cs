@@ -35,6 +35,11 @@ namespace Diffusion.Quota.Storage;
 /// committed it, through a marker only this rebuild knows, so a Redis that restarts again mid-rebuild never looks
 /// ready. Chosen over an advisory lock because the fence needs no session to stay alive and the check rides in the
 /// ledger transaction that must happen anyway.</para>
+/// <para><b>What a rebuild reads.</b> Not every reservation: the per-bucket totals (<c>bucket_totals</c>) and the
+/// pending reservations with their draws (<c>pending_reservations</c>) that the ledger's triggers change in the
+/// transaction of every reservation write (migration 0002). Every such write holds the fence <c>FOR SHARE</c>, so
+/// under the rebuild's <c>FOR UPDATE</c> both are exactly the reservations' sums and pending rows: the rebuilt Redis
+/// counts what the ledger holds, and the argument above is unchanged.</para>
 /// </remarks>
 internal sealed partial class RecoveryCoordinator(
     RedisQuotaStore redis,
@@ -229,6 +234,7 @@ internal sealed partial class RecoveryCoordinator(
         // Chunks of records go to Redis while the next rows are read; a few chunks in flight keep both sides busy.
         var pending = 0;
         var redisWaitMs = 0L;
+        var sendTicks = 0L;
         var inFlight = new Queue<Task>();
         await using (var command = new NpgsqlCommand(LedgerStatements.SelectPending, connection, transaction))
         await using (var reader = await command.ExecuteReaderAsync(cancellationToken))
@@ -245,7 +251,9 @@ internal sealed partial class RecoveryCoordinator(
 
                 if (rows.Count == PendingPerChunk || (!more && rows.Count > 0))
                 {
+                    var sendStart = Stopwatch.GetTimestamp();
                     inFlight.Enqueue(redis.LoadPendingAsync(epoch, rows));
+                    sendTicks += Stopwatch.GetTimestamp() - sendStart;
                     rows = new List<PendingHold>(PendingPerChunk);
                     if (inFlight.Count > ChunksInFlight)
                     {
@@ -282,7 +290,7 @@ internal sealed partial class RecoveryCoordinator(
         }
 
         Interlocked.Increment(ref rebuildCount);
-        Log.Rebuilt(logger, epoch, pending, watch.ElapsedMilliseconds, capsMs, totalsMs, redisWaitMs);
+        Log.Rebuilt(logger, epoch, pending, watch.ElapsedMilliseconds, capsMs, totalsMs, (long)Stopwatch.GetElapsedTime(0, sendTicks).TotalMilliseconds, redisWaitMs);
         return epoch;
     }
 
@@ -321,8 +329,8 @@ internal sealed partial class RecoveryCoordinator(
 
     private static partial class Log
     {
-        [LoggerMessage(1, LogLevel.Information, "Redis rebuilt from the ledger at epoch {Epoch}: {Pending} pending reservations in {ElapsedMs} ms (clear and caps {CapsMs} ms, totals {TotalsMs} ms, the rest pending records: read from the ledger and sent while Redis worked, of which {RedisWaitMs} ms waiting for Redis)")]
-        public static partial void Rebuilt(ILogger logger, long epoch, int pending, long elapsedMs, long capsMs, long totalsMs, long redisWaitMs);
+        [LoggerMessage(1, LogLevel.Information, "Redis rebuilt from the ledger at epoch {Epoch}: {Pending} pending reservations in {ElapsedMs} ms (clear and caps {CapsMs} ms, totals {TotalsMs} ms, the rest pending records: read from the ledger, {SendMs} ms handing commands to the Redis client, {RedisWaitMs} ms waiting for Redis)")]
+        public static partial void Rebuilt(ILogger logger, long epoch, int pending, long elapsedMs, long capsMs, long totalsMs, long sendMs, long redisWaitMs);
 
         [LoggerMessage(2, LogLevel.Warning, "Redis restarted during the rebuild to epoch {Epoch}; rebuilding again")]
         public static partial void RebuildLost(ILogger logger, long epoch);

@@ -41,7 +41,8 @@ public sealed class DecisionAuditCommandTests(DiffusionStack stack) : IDisposabl
         var decided = JsonDocument.Parse(rows[0].GetProperty("details").GetString()!).RootElement;
         Assert.Equal("LicenseException", decided.GetProperty("outcome").GetString());
         Assert.Equal("LPP", decided.GetProperty("license_exception").GetString());
-        Assert.StartsWith($"audit-{run}-shipped", decided.GetProperty("reservation_id").GetString(), StringComparison.Ordinal);
+        // Decisions names an order's reservation order/<order id>/<round> (Composition/ReservationIds.cs).
+        Assert.StartsWith($"order/audit-{run}-shipped/", decided.GetProperty("reservation_id").GetString(), StringComparison.Ordinal);
         var draw = Assert.Single(decided.GetProperty("draws").EnumerateArray().ToList());
         Assert.Equal($"lpp/audit-{run}-shipped/2026", draw.GetProperty("bucket_id").GetString());
         Assert.True(draw.GetProperty("tpp").GetInt64() > 0);

@@ -35,7 +35,8 @@ public sealed class LocalServerPasswordTests(PostgresFixture postgres)
 
         Assert.Contains("password", noPassword.Message, StringComparison.OrdinalIgnoreCase);
         Assert.Equal(PostgresErrorCodes.InvalidPassword, wrongPassword.SqlState);
-        Assert.Contains("host all all 127.0.0.1/32 scram-sha-256", await File.ReadAllTextAsync(Path.Combine(postgres.Server.Root, "data", "pg_hba.conf")), StringComparison.Ordinal);
+        // initdb aligns pg_hba.conf's columns with runs of spaces: match the words, not the spacing.
+        Assert.Matches(@"(?m)^host\s+all\s+all\s+127\.0\.0\.1/32\s+scram-sha-256\s*$", await File.ReadAllTextAsync(Path.Combine(postgres.Server.Root, "data", "pg_hba.conf")));
     }
 
     [Fact]

@@ -97,6 +97,7 @@ internal static class CliApp
         root.Subcommands.Add(QuotaCommands.Create(context));
         root.Subcommands.Add(QuotaCommands.Allocations(context));
         root.Subcommands.Add(RulesCommand.Create(context));
+        root.Subcommands.Add(ScreeningCommands.Create(context));
         root.Subcommands.Add(AuthCommand.Create(context));
         root.Subcommands.Add(AuditCommand.Create(context));
         return root;

@@ -43,6 +43,7 @@ public static class DecisionsServiceExtensions
             .Validate(o => AuditCheckpointer.IsKeyOrEmpty(o.CheckpointKey), "Audit:CheckpointKey is not an ECDSA P-256 private key (PEM or base64 PKCS#8)")
             .ValidateOnStart();
         builder.Services.AddHostedService<AuditCheckpointer>();
+        builder.AddGrpcServiceClient<Diffusion.Screening.V1.ScreeningService.ScreeningServiceClient>("endusers");
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<Downstream>();
         builder.Services.AddSingleton<DecisionRuleData>();
@@ -50,6 +51,7 @@ public static class DecisionsServiceExtensions
         builder.Services.AddSingleton<OrderDecider>();
         builder.Services.AddSingleton<OrderBookStream>();
         builder.Services.AddSingleton<VeuDeployments>();
+        builder.Services.AddSingleton<PartyScreening>();
         return builder;
     }
 }

@@ -28,4 +28,18 @@ public sealed class EndUsersOptions
     /// <summary>How often recorded NVEU deployments whose reservation is not yet committed are committed again.</summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "01:00:00")]
     public TimeSpan CommitSweepInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Restricted-party screening: a party's name matches a list entry when the Jaro-Winkler similarity of the two
+    /// normalised names (best of the entry's name and aliases, in word order or with words sorted) is at or above this.
+    /// 0.90 holds a one-letter typo of a name of 8 letters or more (about 0.95-0.99) and lets unrelated company names
+    /// sharing a city or a word pass (about 0.6-0.85); equal normal forms are an exact match whatever the threshold.
+    /// </summary>
+    [Range(0.5, 1.0)]
+    public double ScreeningMatchThreshold { get; set; } = 0.90;
+
+    /// <summary>
+    /// The list loaded at start when none is stored, relative to the rules directory (CSL JSON). Empty: none.
+    /// </summary>
+    public string ScreeningListFile { get; set; } = "restricted-parties.json";
 }

@@ -1,4 +1,6 @@
 using Diffusion.EndUsers.Deployments;
+using Diffusion.EndUsers.Grpc;
+using Diffusion.EndUsers.Screening;
 using Diffusion.EndUsers.Quota;
 using Diffusion.EndUsers.Rules;
 using Diffusion.EndUsers.Storage;
@@ -31,7 +33,25 @@ public static class EndUsersServiceExtensions
         builder.Services.AddSingleton<NveuQuota>();
         builder.Services.AddSingleton<DeploymentCoordinator>();
         builder.Services.AddHostedService<MigrationHostedService>();
+        builder.Services.AddSingleton<ScreeningStore>();
+        builder.Services.AddSingleton<ScreeningCoordinator>();
+        builder.Services.AddHostedService<ShippedListLoader>();
+        builder.Services.AddGrpc().AddServiceOptions<ScreeningGrpcService>(o => o.MaxReceiveMessageSize = ScreeningGrpcService.MaxListBytes + (1024 * 1024));
+
+        // AddGrpc() above registers grpc-dotnet's own method binder again beside the one AddServiceDefaults put in its
+        // place; with both, every method is mapped twice and each call fails in routing (AmbiguousMatchException, HTTP
+        // 500). Replacing it once more leaves one binder.
+        builder.Services.AddGrpcAnsweringMalformedRequests();
         builder.Services.AddHostedService<CommitSweeper>();
         return builder;
+    }
+
+    /// <summary>Maps the VEU registry and restricted-party screening (Program.cs and the tests map the same).</summary>
+    public static WebApplication MapEndUserGrpcServices(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.MapGrpcService<EndUserGrpcService>();
+        app.MapGrpcService<ScreeningGrpcService>();
+        return app;
     }
 }

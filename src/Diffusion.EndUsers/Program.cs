@@ -1,5 +1,4 @@
 using Diffusion.EndUsers;
-using Diffusion.EndUsers.Grpc;
 
 var builder = WebApplication.CreateBuilder(args);
 builder.AddServiceDefaults();
@@ -7,6 +6,6 @@ builder.AddDiffusionAuthentication();
 builder.AddEndUserServices();
 
 var app = builder.Build();
-app.MapGrpcService<EndUserGrpcService>();
+app.MapEndUserGrpcServices();
 app.MapDefaultEndpoints();
 app.Run();

@@ -50,6 +50,15 @@ public static class AccessPolicy
         ["diffusion.endusers.v1.EndUserService/RecordDeployment"] = ExportOrService,
         ["diffusion.endusers.v1.EndUserService/RecordAttrition"] = Export,
         ["diffusion.endusers.v1.EndUserService/GetInstalledBase"] = Read,
+
+        // Restricted-party screening (hosted by EndUsers): Decisions screens every order as itself; officers load lists
+        // and clear false positives; auditors read clearances and kept screenings.
+        ["diffusion.screening.v1.ScreeningService/Screen"] = ExportOrService,
+        ["diffusion.screening.v1.ScreeningService/LoadList"] = [Roles.Officer],
+        ["diffusion.screening.v1.ScreeningService/ClearMatch"] = [Roles.Officer],
+        ["diffusion.screening.v1.ScreeningService/ListClearances"] = Read,
+        ["diffusion.screening.v1.ScreeningService/GetScreening"] = Read,
+        ["diffusion.screening.v1.ScreeningService/CloseScreening"] = ExportOrService,
     };
 
     /// <summary>

@@ -23,6 +23,7 @@ namespace Diffusion.Decisions.Composition;
 /// </summary>
 internal sealed partial class OrderDecider(
     ItemClassifier classifier,
+    PartyScreening screening,
     ModelWeightsService.ModelWeightsServiceClient modelWeights,
     EndUserService.EndUserServiceClient endUsers,
     QuotaService.QuotaServiceClient quota,
@@ -46,6 +47,30 @@ internal sealed partial class OrderDecider(
         var ruleSet = ruleData.Resolve(named, asOfDay);
         var posture = ruleData.PostureOf(ruleSet, asOfDay, named.Length > 0);
         var asOfStamp = Timestamp.FromDateTimeOffset(asOf);
+
+        // Restricted parties first: a listed consignee or end user decides the order before anything else does.
+        var screened = await screening.ScreenAsync(order, keep: reserve && ruleSetId is null, cancellationToken).ConfigureAwait(false);
+        if (screened is { Verdict: not Diffusion.Screening.V1.ScreeningVerdict.Clear })
+        {
+            var blocked = PartyScreening.Blocked(order, ruleSet.Id, screened);
+            blocked.EnforcementPosture = posture.Name;
+            blocked.Reasons.Insert(0, posture.Reason.ToProto());
+            return blocked;
+        }
+
+        var response = await DecideClearedAsync(order, ruleSet, posture, asOf, asOfDay, asOfStamp, reserve, memo, cancellationToken).ConfigureAwait(false);
+        if (screened is not null)
+        {
+            response.Screening = screened;
+            response.Reasons.Add(screened.Reasons);
+        }
+
+        return response;
+    }
+
+    private async Task<DecideResponse> DecideClearedAsync(
+        DecideRequest order, RuleSet ruleSet, EnforcementPosture posture, DateTimeOffset asOf, DateOnly asOfDay, Timestamp asOfStamp, bool reserve, ClassificationMemo? memo, CancellationToken cancellationToken)
+    {
 
         var linesTask = classifier.ClassifyAsync(order, ruleSet.Id, asOfStamp, memo, cancellationToken);
         var weightsTask = EvaluateWeightsAsync(order, ruleSet.Id, asOfStamp, cancellationToken);

@@ -14,7 +14,8 @@ namespace Diffusion.Decisions.Grpc;
 /// are on the audit trail before they are answered (<see cref="DecisionAudit"/>).
 /// </summary>
 internal sealed class DecisionGrpcService(
-    OrderDecider decider, OrderBookStream orderBook, VeuDeployments deployments, DecisionAudit audit, DecisionRuleData ruleData, TimeProvider time)
+    OrderDecider decider, OrderBookStream orderBook, VeuDeployments deployments, DecisionAudit audit, PartyScreening screening,
+    DecisionRuleData ruleData, TimeProvider time)
     : DecisionService.DecisionServiceBase
 {
     /// <inheritdoc/>
@@ -43,7 +44,10 @@ internal sealed class DecisionGrpcService(
     {
         ArgumentNullException.ThrowIfNull(context);
         OrderValidation.ValidateOrderId(request.OrderId);
+        // A newer restricted-party list may have matched the order since it was decided (re-screening): it may not ship.
+        await screening.RequireStillClearAsync(request.OrderId, context.CancellationToken).ConfigureAwait(false);
         var (reservationId, state, draws) = await decider.SettleAsync(request.OrderId, commit: true, context.CancellationToken).ConfigureAwait(false);
+        await screening.CloseAsync(request.OrderId, context.CancellationToken).ConfigureAwait(false);
         var response = new ConfirmResponse { OrderId = request.OrderId, ReservationId = reservationId, State = state };
         if (state == Diffusion.Quota.V1.ReservationState.Committed)
         {
@@ -60,6 +64,7 @@ internal sealed class DecisionGrpcService(
         ArgumentNullException.ThrowIfNull(context);
         OrderValidation.ValidateOrderId(request.OrderId);
         var (reservationId, state, draws) = await decider.SettleAsync(request.OrderId, commit: false, context.CancellationToken).ConfigureAwait(false);
+        await screening.CloseAsync(request.OrderId, context.CancellationToken).ConfigureAwait(false);
         await audit.RecordSettlementAsync(CallerIdentity.Subject(context), confirmed: false, request.OrderId, reservationId, state, draws, context.CancellationToken).ConfigureAwait(false);
         return new CancelResponse { OrderId = request.OrderId, ReservationId = reservationId, State = state };
     }

@@ -149,6 +149,11 @@ internal static partial class OrderValidation
             return identityProblem;
         }
 
+        if (PartyValidation.Problem(order) is { } partyProblem)
+        {
+            return partyProblem;
+        }
+
         if (order.Consignee.Id.Contains('/', StringComparison.Ordinal))
         {
             return ("consignee.id", "must not contain '/' (it names the consignee's LPP bucket)");

@@ -113,12 +113,13 @@ public sealed class ValidationAndFailureTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Confirm_QuotaDown_Unavailable()
+    public async Task Confirm_ServicesDown_Unavailable()
     {
         var e = await Assert.ThrowsAsync<RpcException>(() => client.ConfirmAsync(new ConfirmRequest { OrderId = "o-1" }).ResponseAsync);
 
+        // Confirm first asks EndUsers whether the order's screening still clears (a newer list may match it), then Quota.
         Assert.Equal(StatusCode.Unavailable, e.StatusCode);
-        Assert.Contains("quota service unavailable", e.Status.Detail, StringComparison.Ordinal);
+        Assert.Contains("endusers service unavailable", e.Status.Detail, StringComparison.Ordinal);
     }
 
     [Fact]

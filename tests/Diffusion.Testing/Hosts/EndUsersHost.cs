@@ -1,8 +1,7 @@
 using Diffusion.EndUsers;
-using Diffusion.EndUsers.Grpc;
 using Diffusion.Endusers.V1;
 using Diffusion.Testing.Grpc;
-using Microsoft.AspNetCore.Builder;
+using Grpc.Net.Client;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 
@@ -24,6 +23,9 @@ public sealed class EndUsersHost : IAsyncDisposable
 
     /// <summary>A client on the host's default channel.</summary>
     public EndUserService.EndUserServiceClient Client { get; }
+
+    /// <summary>The host's default channel (a token of every role), for the other services EndUsers hosts (screening).</summary>
+    public GrpcChannel Channel => server.Channel;
 
     /// <summary>The host's services.</summary>
     public IServiceProvider Services => server.Services;
@@ -50,7 +52,7 @@ public sealed class EndUsersHost : IAsyncDisposable
             },
             app =>
             {
-                app.MapGrpcService<EndUserGrpcService>();
+                app.MapEndUserGrpcServices();
                 app.MapDefaultEndpoints();
             });
         return new EndUsersHost(server);

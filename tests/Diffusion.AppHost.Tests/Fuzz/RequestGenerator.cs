@@ -153,6 +153,22 @@ internal sealed class RequestGenerator(int seed, PlausibleValues values)
                 o.WriteTag(number, WireFormat.WireType.Varint);
                 o.WriteBool(random.Next(2) == 0);
                 break;
+            case FieldType.Bytes:
+                // A document a service parses (a screening list): an empty one, a JSON skeleton, or random bytes.
+                byte[] content = random.Next(3) switch
+                {
+                    0 => [],
+                    1 => "{\"results\":[]}"u8.ToArray(),
+                    _ => new byte[random.Next(1, 4097)],
+                };
+                if (content.Length > 16)
+                {
+                    random.NextBytes(content);
+                }
+
+                o.WriteTag(number, WireFormat.WireType.LengthDelimited);
+                o.WriteBytes(ByteString.CopyFrom(content));
+                break;
             case FieldType.Enum:
                 var declared = field.EnumType.Values;
                 o.WriteTag(number, WireFormat.WireType.Varint);

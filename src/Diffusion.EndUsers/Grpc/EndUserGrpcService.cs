@@ -1,13 +1,10 @@
 using Diffusion.ServiceDefaults.Security;
 using Diffusion.EndUsers.Deployments;
-using Diffusion.EndUsers.Quota;
-using Diffusion.EndUsers.Rules;
 using Diffusion.EndUsers.Storage;
 using Diffusion.Endusers.V1;
-using Diffusion.Rules;
 using Diffusion.Rules.Hosting;
 using Grpc.Core;
-using Npgsql;
+using static Diffusion.EndUsers.Grpc.StatusGuard;
 
 namespace Diffusion.EndUsers.Grpc;
 
@@ -104,45 +101,4 @@ internal sealed class EndUserGrpcService(DeploymentCoordinator coordinator, EndU
             _ = await store.GetAsync(id, context.CancellationToken) ?? throw new KeyNotFoundException($"VEU {id} is not registered");
             return (await store.GetInstalledBaseAsync(id, context.CancellationToken)).ToProto();
         });
-
-    /// <summary>Runs <paramref name="call"/>, turning the domain's and the infrastructure's exceptions into statuses.</summary>
-    private static async Task<T> Guard<T>(Func<Task<T>> call)
-    {
-        try
-        {
-            return await call();
-        }
-        catch (RequestException e)
-        {
-            throw new RpcException(new Status(StatusCode.InvalidArgument, e.Message));
-        }
-        catch (KeyNotFoundException e)
-        {
-            throw new RpcException(new Status(StatusCode.NotFound, e.Message));
-        }
-        catch (IdempotencyConflictException e)
-        {
-            throw new RpcException(new Status(StatusCode.AlreadyExists, $"{e.Field}: {e.Message}"));
-        }
-        catch (PreconditionFailedException e)
-        {
-            throw new RpcException(new Status(StatusCode.FailedPrecondition, $"{e.Field}: {e.Message}"));
-        }
-        catch (RuleSetResolutionException e)
-        {
-            throw new RpcException(new Status(StatusCode.InvalidArgument, e.Message));
-        }
-        catch (RuleSetWithoutVeuException e)
-        {
-            throw new RpcException(new Status(StatusCode.FailedPrecondition, e.Message));
-        }
-        catch (QuotaUnavailableException e)
-        {
-            throw new RpcException(new Status(StatusCode.Unavailable, $"quota unavailable, nothing recorded: {e.Message}"));
-        }
-        catch (NpgsqlException e) when (e.IsTransient || e is not PostgresException)
-        {
-            throw new RpcException(new Status(StatusCode.Unavailable, $"ledger unavailable: {e.Message}"));
-        }
-    }
 }

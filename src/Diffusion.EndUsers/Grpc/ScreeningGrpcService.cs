@@ -4,7 +4,7 @@ using Diffusion.EndUsers.Screening;
 using Diffusion.EndUsers.Screening.Matching;
 using Diffusion.Screening.V1;
 using Grpc.Core;
-using Npgsql;
+using static Diffusion.EndUsers.Grpc.StatusGuard;
 
 namespace Diffusion.EndUsers.Grpc;
 
@@ -104,32 +104,4 @@ internal sealed class ScreeningGrpcService(ScreeningCoordinator coordinator, Scr
 
     public override Task<CloseScreeningResponse> CloseScreening(CloseScreeningRequest request, ServerCallContext context) =>
         Guard(async () => new CloseScreeningResponse { Closed = await store.CloseAsync(RequestFields.Id(request.OrderId, "order_id"), context.CancellationToken) });
-
-    private static async Task<T> Guard<T>(Func<Task<T>> call)
-    {
-        try
-        {
-            return await call();
-        }
-        catch (RequestException e)
-        {
-            throw new RpcException(new Status(StatusCode.InvalidArgument, e.Message));
-        }
-        catch (KeyNotFoundException e)
-        {
-            throw new RpcException(new Status(StatusCode.NotFound, e.Message));
-        }
-        catch (UnknownEntryException e)
-        {
-            throw new RpcException(new Status(StatusCode.NotFound, $"entry_id: {e.Message}"));
-        }
-        catch (InvalidOperationException e) when (e.Message.Contains("no restricted-party list", StringComparison.Ordinal))
-        {
-            throw new RpcException(new Status(StatusCode.FailedPrecondition, e.Message));
-        }
-        catch (NpgsqlException e) when (e.IsTransient || e is not PostgresException)
-        {
-            throw new RpcException(new Status(StatusCode.Unavailable, $"ledger unavailable: {e.Message}"));
-        }
-    }
 }

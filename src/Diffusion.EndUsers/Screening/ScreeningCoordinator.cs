@@ -11,6 +11,9 @@ namespace Diffusion.EndUsers.Screening;
 /// <summary>A request to clear names an entry the current list does not hold.</summary>
 internal sealed class UnknownEntryException(string message) : Exception(message);
 
+/// <summary>Screening was asked for before any restricted-party list was loaded (FAILED_PRECONDITION).</summary>
+internal sealed class NoListLoadedException() : Exception("no restricted-party list is loaded");
+
 /// <summary>
 /// Restricted-party screening: the newest list loaded (by publication date) is indexed once and shared; each screening
 /// reports every match with the entry's list, Federal Register citation, licence requirement and review policy; an
@@ -32,7 +35,7 @@ internal sealed partial class ScreeningCoordinator(
     /// <summary>Screens <paramref name="parties"/> against the newest list; keeps the result under <paramref name="orderId"/> if given.</summary>
     public async Task<Diffusion.Screening.V1.Screening> ScreenAsync(string orderId, IReadOnlyList<ScreenedPartyRecord> parties, CancellationToken cancellationToken)
     {
-        var (listId, screener) = await CurrentAsync(cancellationToken) ?? throw new InvalidOperationException("no restricted-party list is loaded");
+        var (listId, screener) = await CurrentAsync(cancellationToken) ?? throw new NoListLoadedException();
         var result = await EvaluateAsync(orderId, parties, listId, screener, cancellationToken);
         if (orderId.Length > 0)
         {

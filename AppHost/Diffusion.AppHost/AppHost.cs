@@ -23,13 +23,13 @@ var identity = builder.AddIdentityProvider("identity", ServicePorts.For(builder.
 // Redis: Quota's concurrency gate. Not persisted: Quota rebuilds it from the ledger.
 IResourceBuilder<IResourceWithConnectionString> redis = useContainers
     ? builder.AddRedis("redis")
-    : builder.AddLocalRedis("redis");
+    : builder.AddLocalRedis("redis", secrets);
 
 // PostgreSQL: the ledger of record (Quota's reservations, EndUsers' deployments) and the audit trail every service
 // appends to (cap changes, VEUs, decisions, confirmations, cancellations), kept across runs.
 IResourceBuilder<IResourceWithConnectionString> ledger = useContainers
     ? builder.AddPostgres("postgres").WithDataVolume().AddDatabase("ledger")
-    : builder.AddLocalPostgres("postgres", Path.Combine(dataDirectory, "postgres")).AddDatabase("ledger");
+    : builder.AddLocalPostgres("postgres", Path.Combine(dataDirectory, "postgres"), secrets).AddDatabase("ledger");
 
 var classification = builder.AddProject<Projects.Diffusion_Classification>("classification")
     .WithGrpcServiceEndpoints(ServicePorts.For(builder.Configuration, "classification"))

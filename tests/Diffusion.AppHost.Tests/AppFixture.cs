@@ -24,6 +24,9 @@ public sealed class AppFixture : IAsyncLifetime
 
     public DistributedApplication App { get; private set; } = null!;
 
+    /// <summary>The app's data directory (PostgreSQL's cluster, <c>secrets/</c>, the checkpoint key's public half).</summary>
+    public string DataDirectory => _dataDirectory;
+
     public async Task InitializeAsync()
     {
         using var timeout = new CancellationTokenSource(Timeout);

@@ -15,44 +15,61 @@ public static partial class LocalPostgresBuilderExtensions
     /// <summary>
     /// Adds a PostgreSQL server (binaries from <c>AppHost:PostgresBinDirectory</c>, default <see cref="DefaultBinDirectory"/>;
     /// installed with apt-get when missing and running as root) with its data in <paramref name="dataDirectory"/>, kept
-    /// across runs. A one-shot resource <c>{name}-init</c> runs initdb the first time; the server waits for it to
-    /// complete. When the AppHost runs as root, both run as the user <c>postgres</c> (PostgreSQL refuses root).
+    /// across runs. A one-shot resource <c>{name}-init</c> runs initdb the first time and, every start, gives the user
+    /// <c>postgres</c> the password <c>.diffusion/secrets/{name}</c> (made on first run) and makes scram-sha-256 the
+    /// only way in (pg_hba.conf), so a cluster made before passwords were used gets them too; the server waits for it
+    /// to complete. When the AppHost runs as root, both run as the user <c>postgres</c> (PostgreSQL refuses root).
     /// </summary>
-    public static IResourceBuilder<LocalPostgresResource> AddLocalPostgres(
-        this IDistributedApplicationBuilder builder, [ResourceName] string name, string dataDirectory)
+    internal static IResourceBuilder<LocalPostgresResource> AddLocalPostgres(
+        this IDistributedApplicationBuilder builder, [ResourceName] string name, string dataDirectory, LocalSecrets secrets)
     {
         ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(secrets);
         ArgumentException.ThrowIfNullOrWhiteSpace(dataDirectory);
         var bin = builder.Configuration["AppHost:PostgresBinDirectory"] ?? DefaultBinDirectory;
         var postgresPath = Path.Combine(bin, "postgres");
         var asPostgres = MachinePackages.IsRoot;
         var data = Path.GetFullPath(dataDirectory);
+        var password = secrets.Parameter(builder, name);
 
         builder.Eventing.Subscribe<BeforeStartEvent>((@event, cancellationToken) => MachinePackages.EnsureAsync(
             postgresPath, Package, MachinePackages.IsRoot, @event.Services.GetRequiredService<ILogger<LocalPostgresResource>>(), cancellationToken));
 
-        // initdb once: a shell step, because "only if the directory holds no cluster yet" and the ownership the
-        // unprivileged user needs are a few lines of shell, and the step should show on the dashboard with its output.
-        var initdb = $"{Path.Combine(bin, "initdb")} -D \"$PGDATA\" -U {LocalPostgresResource.UserName} --auth=trust -E UTF8 --locale=C.UTF-8";
-        var script = asPostgres
-            ? $"""
-               set -e
-               id -u {LocalPostgresResource.UserName} >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin {LocalPostgresResource.UserName}
-               mkdir -p "$PGDATA" && chown {LocalPostgresResource.UserName}: "$PGDATA" && chmod 700 "$PGDATA"
-               if [ -s "$PGDATA/PG_VERSION" ]; then echo "$PGDATA holds a cluster already"; exit 0; fi
-               exec {SetPriv} --reuid={LocalPostgresResource.UserName} --regid={LocalPostgresResource.UserName} --init-groups -- {initdb}
-               """
-            : $"""
-               set -e
-               mkdir -p "$PGDATA" && chmod 700 "$PGDATA"
-               if [ -s "$PGDATA/PG_VERSION" ]; then echo "$PGDATA holds a cluster already"; exit 0; fi
-               exec {initdb}
-               """;
+        // initdb once, then the password and scram-sha-256 every start: a shell step, because "only if the directory
+        // holds no cluster yet" and the ownership the unprivileged user needs are a few lines of shell, and the step
+        // should show on the dashboard with its output. The password reaches it in the environment (a secret
+        // parameter) and the server through single-user mode's standard input, never a command line, and no statement
+        // is echoed in an error (log_min_error_statement=panic). initdb's "trust" lasts until pg_hba.conf is replaced a
+        // few lines on, before the server first starts. A cluster an older AppHost made with trust is converted the
+        // same way, its data kept; one that another postmaster serves is refused with a message saying what to do.
+        var user = LocalPostgresResource.UserName;
+        var runAs = asPostgres ? $"{SetPriv} --reuid={user} --regid={user} --init-groups -- " : "";
+        var script = $"""
+            set -e
+            {(asPostgres ? $"id -u {user} >/dev/null 2>&1 || useradd --system --no-create-home --shell /usr/sbin/nologin {user}" : "")}
+            mkdir -p "$PGDATA" {(asPostgres ? $"&& chown {user}: \"$PGDATA\"" : "")} && chmod 700 "$PGDATA"
+            if [ -s "$PGDATA/PG_VERSION" ]; then
+              echo "$PGDATA holds a cluster already"
+            else
+              {runAs}{Path.Combine(bin, "initdb")} -D "$PGDATA" -U {user} --auth=trust -E UTF8 --locale=C.UTF-8
+            fi
+            case "$POSTGRES_PASSWORD" in
+              ''|*[!A-Za-z0-9._~-]*) echo "the password in secrets/{name} must be non-empty letters, digits or ._~- (delete the file to have one made)" >&2; exit 1 ;;
+            esac
+            if ! printf "ALTER USER {user} PASSWORD '%s';\n" "$POSTGRES_PASSWORD" | {runAs}{postgresPath} --single -D "$PGDATA" -c log_min_error_statement=panic postgres >/dev/null; then
+              echo "could not set the password of the cluster in $PGDATA in single-user mode (the reason is above). If another PostgreSQL serves that directory, stop it and start the AppHost again." >&2
+              exit 1
+            fi
+            printf 'local all all scram-sha-256\nhost all all 127.0.0.1/32 scram-sha-256\nhost all all ::1/128 scram-sha-256\n' > "$PGDATA/pg_hba.conf"
+            {(asPostgres ? $"chown {user}: \"$PGDATA/pg_hba.conf\"" : "")}
+            echo "password set; pg_hba.conf: scram-sha-256 only"
+            """;
         var init = builder.AddExecutable($"{name}-init", "/bin/sh", builder.AppHostDirectory, "-c", script)
             .WithEnvironment("PGDATA", data)
+            .WithEnvironment("POSTGRES_PASSWORD", password)
             .WithIconName("DatabasePlugConnected");
 
-        var postgres = new LocalPostgresResource(name, asPostgres ? SetPriv : postgresPath, builder.AppHostDirectory);
+        var postgres = new LocalPostgresResource(name, asPostgres ? SetPriv : postgresPath, builder.AppHostDirectory, password.Resource);
 
         string? connectionString = null;
         builder.Eventing.Subscribe<ConnectionStringAvailableEvent>(postgres, async (_, cancellationToken) =>

@@ -2,11 +2,14 @@ namespace Aspire.Hosting.ApplicationModel;
 
 /// <summary>
 /// A PostgreSQL server from the machine's binaries, run by DCP as an executable; a connection-string resource
-/// (<c>Host=…;Port=…;Username=postgres</c>, trust authentication on 127.0.0.1) whose databases are child resources.
+/// (<c>Host=…;Port=…;Username=postgres;Password=…</c>, scram-sha-256 on 127.0.0.1) whose databases are child resources.
 /// </summary>
-public sealed class LocalPostgresResource(string name, string command, string workingDirectory)
+public sealed class LocalPostgresResource(string name, string command, string workingDirectory, ParameterResource password)
     : ExecutableResource(name, command, workingDirectory), IResourceWithConnectionString
 {
+    /// <summary>The password of the user <see cref="UserName"/> (a secret parameter, made on first run).</summary>
+    public ParameterResource Password { get; } = password;
+
     internal const string PrimaryEndpointName = "tcp";
 
     /// <summary>The operating-system user that owns the data and runs the server: PostgreSQL refuses to run as root.</summary>
@@ -22,7 +25,7 @@ public sealed class LocalPostgresResource(string name, string command, string wo
 
     /// <summary>The server's connection string, without a database.</summary>
     public ReferenceExpression ConnectionStringExpression => ReferenceExpression.Create(
-        $"Host={PrimaryEndpoint.Property(EndpointProperty.Host)};Port={PrimaryEndpoint.Property(EndpointProperty.Port)};Username={UserName}");
+        $"Host={PrimaryEndpoint.Property(EndpointProperty.Host)};Port={PrimaryEndpoint.Property(EndpointProperty.Port)};Username={UserName};Password={Password}");
 
     internal void AddDatabase(string name, string databaseName) => _databases.TryAdd(name, databaseName);
 }

@@ -47,6 +47,30 @@ internal sealed class LocalSecrets(string directory)
         return File.ReadAllText(path).Trim();
     }
 
+    /// <summary>
+    /// Writes <paramref name="content"/> (which holds a secret, e.g. a server's config file with its password) to
+    /// <paramref name="name"/> in the folder, mode 0600, replacing what was there; returns its path.
+    /// </summary>
+    public string WriteFile(string name, string content)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(name);
+        System.IO.Directory.CreateDirectory(Directory);
+        var path = Path.Combine(Directory, name);
+        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
+        if (!OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        }
+
+        using (var file = new FileStream(path, options))
+        using (var writer = new StreamWriter(file))
+        {
+            writer.Write(content);
+        }
+
+        return path;
+    }
+
     /// <summary>An Aspire secret parameter holding <see cref="Get(string)"/>(<paramref name="name"/>).</summary>
     public IResourceBuilder<ParameterResource> Parameter(IDistributedApplicationBuilder builder, string name) =>
         builder.AddParameter($"{name}-secret", Get(name), secret: true);

@@ -5,7 +5,7 @@ using Grpc.Reflection.V1Alpha;
 
 namespace Diffusion.AppHost.Tests.Fuzz;
 
-/// <summary>One unary method of a service, and the AppHost resource that serves it.</summary>
+/// <summary>One unary method of a service (or, where asked for, a streaming one), and the AppHost resource that serves it.</summary>
 internal sealed record UnaryMethod(string Resource, MethodDescriptor Descriptor)
 {
     public string FullName => $"{Descriptor.Service.FullName}/{Descriptor.Name}";
@@ -21,8 +21,9 @@ internal static class UnaryMethods
     /// <summary>Services every resource serves that are infrastructure, not the contract (health, reflection).</summary>
     private static readonly string[] Infrastructure = ["grpc."];
 
+    /// <summary>The unary methods served, or with <paramref name="streaming"/> the streaming ones (client, server or both).</summary>
     public static async Task<IReadOnlyList<UnaryMethod>> DiscoverAsync(
-        IReadOnlyDictionary<string, GrpcChannel> channels, CancellationToken cancellationToken)
+        IReadOnlyDictionary<string, GrpcChannel> channels, CancellationToken cancellationToken, bool streaming = false)
     {
         var descriptors = ContractServices();
         var methods = new List<UnaryMethod>();
@@ -39,7 +40,7 @@ internal static class UnaryMethods
                     ? found
                     : throw new InvalidOperationException($"{resource} serves {name}, which no file descriptor of Diffusion.Contracts declares");
                 methods.AddRange(service.Methods
-                    .Where(m => !m.IsClientStreaming && !m.IsServerStreaming)
+                    .Where(m => (m.IsClientStreaming || m.IsServerStreaming) == streaming)
                     .Select(m => new UnaryMethod(resource, m)));
             }
         }

@@ -6,9 +6,9 @@ using Grpc.Net.Client;
 namespace Diffusion.AppHost.Tests.Security;
 
 /// <summary>
-/// The whole system with its identity provider: every unary method every service serves (found through server
-/// reflection, which needs no token, and the contract's descriptors), called with no token and with a token of each
-/// role from the identity provider, answers exactly as <see cref="AccessPolicy"/> says.
+/// The whole system with its identity provider: every method every service serves, unary and streaming (found
+/// through server reflection, which needs no token, and the contract's descriptors), called with no token and with a
+/// token of each role from the identity provider, answers exactly as <see cref="AccessPolicy"/> says.
 /// </summary>
 [Collection(AppCollection.Name)]
 public sealed class AccessPolicyMatrixTests(AppFixture fixture)
@@ -18,13 +18,26 @@ public sealed class AccessPolicyMatrixTests(AppFixture fixture)
     private static readonly string[] Resources = ["classification", "quota", "modelweights", "endusers", "decisions"];
 
     [Fact]
-    public async Task EveryMethod_NoTokenUnauthenticated_EachRoleAllowedOrPermissionDeniedPerThePolicyTable()
+    public Task EveryMethod_NoTokenUnauthenticated_EachRoleAllowedOrPermissionDeniedPerThePolicyTable() => CheckAsync(streaming: false);
+
+    [Fact]
+    public Task EveryStreamingMethod_NoTokenUnauthenticated_EachRoleAllowedOrPermissionDeniedPerThePolicyTable() => CheckAsync(streaming: true);
+
+    private async Task CheckAsync(bool streaming)
     {
         using var timeout = new CancellationTokenSource(AppFixture.Timeout * 2);
         await AppFixture.WaitAllHealthyAsync(fixture.App, timeout.Token);
         var anonymous = Resources.ToDictionary(r => r, r => fixture.Channel(r, NoToken));
-        var methods = await UnaryMethods.DiscoverAsync(anonymous, timeout.Token);
-        Assert.Equal(Resources.Order(), methods.Select(m => m.Resource).Distinct().Order());
+        var methods = await UnaryMethods.DiscoverAsync(anonymous, timeout.Token, streaming);
+        if (streaming)
+        {
+            Assert.Contains(methods, m => m.FullName == "diffusion.decisions.v1.DecisionService/DecideStream");
+        }
+        else
+        {
+            Assert.Equal(Resources.Order(), methods.Select(m => m.Resource).Distinct().Order());
+        }
+
         Assert.All(methods, m => Assert.True(AccessPolicy.Methods.ContainsKey(m.FullName), $"{m.FullName} is served but has no access policy entry"));
 
         var wrong = new List<string>();
@@ -55,15 +68,76 @@ public sealed class AccessPolicyMatrixTests(AppFixture fixture)
 
     private static async Task<Status> CallAsync(GrpcChannel channel, UnaryMethod target, CancellationToken cancellationToken)
     {
-        var method = new Method<byte[], byte[]>(MethodType.Unary, target.Descriptor.Service.FullName, target.Descriptor.Name, Bytes, Bytes);
+        var descriptor = target.Descriptor;
+        var type = (descriptor.IsClientStreaming, descriptor.IsServerStreaming) switch
+        {
+            (false, false) => MethodType.Unary,
+            (true, false) => MethodType.ClientStreaming,
+            (false, true) => MethodType.ServerStreaming,
+            _ => MethodType.DuplexStreaming,
+        };
+        var method = new Method<byte[], byte[]>(type, descriptor.Service.FullName, descriptor.Name, Bytes, Bytes);
+        var options = new CallOptions(deadline: DateTime.UtcNow.AddSeconds(60), cancellationToken: cancellationToken);
+        var invoker = channel.CreateCallInvoker();
         try
         {
-            await channel.CreateCallInvoker().AsyncUnaryCall(method, null, new CallOptions(deadline: DateTime.UtcNow.AddSeconds(60), cancellationToken: cancellationToken), []);
+            switch (type)
+            {
+                case MethodType.Unary:
+                    await invoker.AsyncUnaryCall(method, null, options, []);
+                    break;
+                case MethodType.ServerStreaming:
+                    using (var call = invoker.AsyncServerStreamingCall(method, null, options, []))
+                    {
+                        await DrainAsync(call.ResponseStream, cancellationToken);
+                    }
+
+                    break;
+                case MethodType.ClientStreaming:
+                    using (var call = invoker.AsyncClientStreamingCall(method, null, options))
+                    {
+                        await SendOneAsync(call.RequestStream);
+                        await call.ResponseAsync;
+                    }
+
+                    break;
+                default:
+                    // One empty message (an order that names nothing: answered with its own error in the stream,
+                    // nothing decided), then the end of the requests, and every answer read.
+                    using (var call = invoker.AsyncDuplexStreamingCall(method, null, options))
+                    {
+                        await SendOneAsync(call.RequestStream);
+                        await DrainAsync(call.ResponseStream, cancellationToken);
+                    }
+
+                    break;
+            }
+
             return Status.DefaultSuccess;
         }
         catch (RpcException e)
         {
             return e.Status;
+        }
+    }
+
+    private static async Task SendOneAsync(IClientStreamWriter<byte[]> requests)
+    {
+        try
+        {
+            await requests.WriteAsync([]);
+            await requests.CompleteAsync();
+        }
+        catch (Exception e) when (e is RpcException or InvalidOperationException)
+        {
+            // Refused before the message went out (the call is over): the status comes with the response.
+        }
+    }
+
+    private static async Task DrainAsync(IAsyncStreamReader<byte[]> answers, CancellationToken cancellationToken)
+    {
+        while (await answers.MoveNext(cancellationToken))
+        {
         }
     }
 }

@@ -8,6 +8,8 @@ using Diffusion.Quota.V1;
 using Diffusion.Rules.Hosting;
 using Diffusion.Storage.Audit;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Npgsql;
 
 namespace Diffusion.Decisions;
 
@@ -17,7 +19,8 @@ public static class DecisionsServiceExtensions
     /// <summary>
     /// Registers the gRPC server, the rules, the clients of Classification, ModelWeights, EndUsers and Quota (found
     /// through <c>services__&lt;name&gt;__grpc__0</c>), the audit trail in PostgreSQL (<c>ConnectionStrings:ledger</c>,
-    /// the database Quota and EndUsers audit to; its schema is applied by the first write), the checkpoints signed every
+    /// the database Quota and EndUsers audit to; its schema is applied by the first write; at most
+    /// <c>Audit:QueueCapacity</c> rows wait for their commit), the checkpoints signed every
     /// <c>Audit:CheckpointInterval</c> with <c>Audit:CheckpointKey</c>, and the decision composition.
     /// </summary>
     public static IHostApplicationBuilder AddDecisionsServices(this IHostApplicationBuilder builder)
@@ -34,7 +37,10 @@ public static class DecisionsServiceExtensions
         builder.AddGrpcServiceClient<EndUserService.EndUserServiceClient>("endusers");
         builder.AddGrpcServiceClient<QuotaService.QuotaServiceClient>("quota");
         builder.AddNpgsqlDataSource("ledger");
-        builder.Services.AddSingleton<IAuditTrail, AuditWriter>();
+        builder.Services.AddSingleton<IAuditTrail>(services => new AuditWriter(
+            services.GetRequiredService<NpgsqlDataSource>(),
+            services.GetRequiredService<ILogger<AuditWriter>>(),
+            queueCapacity: services.GetRequiredService<IOptions<AuditOptions>>().Value.QueueCapacity));
         builder.Services.AddSingleton<DecisionAudit>();
         builder.Services.AddHostedService<AuditTrailStart>();
         builder.Services.AddOptions<AuditOptions>()

@@ -1,8 +1,9 @@
 using System.ComponentModel.DataAnnotations;
+using Diffusion.Storage.Audit;
 
 namespace Diffusion.Decisions.Audit;
 
-/// <summary>Settings of the audit trail's checkpoints, bound from the configuration section <c>Audit</c>.</summary>
+/// <summary>Settings of the audit trail (its writer's queue and its checkpoints), bound from the configuration section <c>Audit</c>.</summary>
 public sealed class AuditOptions
 {
     /// <summary>The configuration section name.</summary>
@@ -14,6 +15,14 @@ public sealed class AuditOptions
     /// checkpoints.
     /// </summary>
     public string? CheckpointKey { get; set; }
+
+    /// <summary>
+    /// How many audit rows may wait for their commit (beyond the batch being written) before a decision, confirmation
+    /// or cancellation is refused RESOURCE_EXHAUSTED, to be repeated later. Bounds the service's memory while PostgreSQL
+    /// is slow.
+    /// </summary>
+    [Range(1, 1_000_000)]
+    public int QueueCapacity { get; set; } = AuditWriter.DefaultQueueCapacity;
 
     /// <summary>How often the chain's head is signed (when it moved since the last checkpoint).</summary>
     [Range(typeof(TimeSpan), "00:00:00.100", "1.00:00:00")]

@@ -11,7 +11,8 @@ namespace Diffusion.Decisions.Audit;
 /// the call is answered: an answer the trail does not hold is never given. When the trail cannot be written the call
 /// fails UNAVAILABLE; what Quota already did stays as it is (a reservation pending until its TTL, a commit or release
 /// done), and repeating the same call (Reserve, Commit and Release are idempotent on the order's reservation) answers
-/// the same and puts it on record. Dry runs and what-if change nothing and are not recorded.
+/// the same and puts it on record. When too many rows wait for the trail already (<c>Audit:QueueCapacity</c>) the call
+/// fails RESOURCE_EXHAUSTED at once, with the same outcome and the same remedy, later. Dry runs and what-if change nothing and are not recorded.
 /// </summary>
 internal sealed class DecisionAudit(IAuditTrail trail, TimeProvider time)
 {
@@ -60,6 +61,11 @@ internal sealed class DecisionAudit(IAuditTrail trail, TimeProvider time)
         {
             throw new RpcException(new Status(StatusCode.Unavailable,
                 $"{e.Message}; the {record.Kind} of order {record.Subject} is not on record, so it is not answered: repeat the call"));
+        }
+        catch (AuditQueueFullException e)
+        {
+            throw new RpcException(new Status(StatusCode.ResourceExhausted,
+                $"{e.Message}; the {record.Kind} of order {record.Subject} is not on record, so it is not answered: repeat the call later"));
         }
     }
 }

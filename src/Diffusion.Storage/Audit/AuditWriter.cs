@@ -10,11 +10,23 @@ public interface IAuditTrail
 {
     /// <summary>Appends <paramref name="record"/>; returns its row once committed.</summary>
     /// <exception cref="AuditUnavailableException">The row could not be written; it may or may not be in the trail.</exception>
+    /// <exception cref="AuditQueueFullException">Too many rows wait already; this one was not taken and is not in the trail.</exception>
     Task<AuditEntry> AppendAsync(AuditRecord record, CancellationToken cancellationToken);
 }
 
 /// <summary>The audit trail could not be written (PostgreSQL down or refusing); the change it records must not be answered as done.</summary>
 public sealed class AuditUnavailableException(string message, Exception? inner = null) : Exception(message, inner);
+
+/// <summary>
+/// The writer's queue holds <see cref="Capacity"/> rows waiting for their commit already, so this one was refused at
+/// once and is not in the trail: PostgreSQL is slower than the rows arrive, and the caller should back off and repeat.
+/// </summary>
+public sealed class AuditQueueFullException(int capacity)
+    : Exception($"audit trail busy: {capacity} rows are waiting to be written already")
+{
+    /// <summary>The queue's bound (<c>Audit:QueueCapacity</c> in the services).</summary>
+    public int Capacity { get; } = capacity;
+}
 
 /// <summary>
 /// Group commit of audit rows, for a service whose audited changes are not transactions of its own database (Decisions:
@@ -23,24 +35,34 @@ public sealed class AuditUnavailableException(string message, Exception? inner =
 /// came. Each caller's task completes only after that commit, so an answer given after it is on record; under load a
 /// batch holds what arrived during the previous commit. The <c>audit</c> schema is applied by the first batch (and
 /// again after a failed one), so the service starts while PostgreSQL is down and its calls fail until it is back.
+/// At most <c>queueCapacity</c> rows wait (besides the batch being written); one more is refused at once with
+/// <see cref="AuditQueueFullException"/> rather than made to wait: a waiting caller would still hold its request (and,
+/// in Decisions, a reservation already made), so waiting would only move the unbounded queue into the callers.
 /// </summary>
 public sealed partial class AuditWriter : IAuditTrail, IAsyncDisposable
 {
-    private readonly Channel<Pending> queue = Channel.CreateUnbounded<Pending>(new UnboundedChannelOptions { SingleReader = true });
+    /// <summary>The default bound of the queue: a few seconds of PostgreSQL's group-commit rate, a few MB of rows.</summary>
+    public const int DefaultQueueCapacity = 10_000;
+
+    private readonly Channel<Pending> queue;
     private readonly CancellationTokenSource stopping = new();
     private readonly NpgsqlDataSource dataSource;
     private readonly ILogger<AuditWriter> logger;
     private readonly int maxBatch;
+    private readonly int queueCapacity;
     private readonly Task loop;
     private bool schemaApplied;
+    private volatile bool stopped;
 
     /// <summary>Starts the writer loop over <paramref name="dataSource"/>.</summary>
-    public AuditWriter(NpgsqlDataSource dataSource, ILogger<AuditWriter> logger, int maxBatch = 256)
+    public AuditWriter(NpgsqlDataSource dataSource, ILogger<AuditWriter> logger, int maxBatch = 256, int queueCapacity = DefaultQueueCapacity)
     {
         ArgumentNullException.ThrowIfNull(dataSource);
         ArgumentNullException.ThrowIfNull(logger);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxBatch, 1);
-        (this.dataSource, this.logger, this.maxBatch) = (dataSource, logger, maxBatch);
+        ArgumentOutOfRangeException.ThrowIfLessThan(queueCapacity, 1);
+        (this.dataSource, this.logger, this.maxBatch, this.queueCapacity) = (dataSource, logger, maxBatch, queueCapacity);
+        queue = Channel.CreateBounded<Pending>(new BoundedChannelOptions(queueCapacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
         loop = Task.Run(RunAsync);
     }
 
@@ -51,7 +73,10 @@ public sealed partial class AuditWriter : IAuditTrail, IAsyncDisposable
         var pending = new Pending(record, new TaskCompletionSource<AuditEntry>(TaskCreationOptions.RunContinuationsAsynchronously));
         if (!queue.Writer.TryWrite(pending))
         {
-            throw new AuditUnavailableException("audit trail unavailable: the writer is stopped");
+            // TryWrite refuses when the queue is full (FullMode.Wait never drops) or completed.
+            throw stopped
+                ? new AuditUnavailableException("audit trail unavailable: the writer is stopped")
+                : new AuditQueueFullException(queueCapacity);
         }
 
         // The caller may stop waiting; the row is still written (or not) with its batch.
@@ -61,6 +86,7 @@ public sealed partial class AuditWriter : IAuditTrail, IAsyncDisposable
     /// <summary>Writes what is queued (for at most 10 s), then stops; later appends fail.</summary>
     public async ValueTask DisposeAsync()
     {
+        stopped = true;
         queue.Writer.TryComplete();
         stopping.CancelAfter(TimeSpan.FromSeconds(10));
         await loop.ConfigureAwait(false);

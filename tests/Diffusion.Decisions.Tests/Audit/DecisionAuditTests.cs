@@ -113,6 +113,59 @@ public sealed class DecisionAuditTests(DiffusionStack stack)
         Assert.Empty(await RowsAsync("cut-off-stream"));
     }
 
+    [Fact]
+    public async Task TrailStalled_QueueFull_ResourceExhaustedAtOnce_NotAnsweredUnrecorded_RepeatingRecordsIt()
+    {
+        // Audit:QueueCapacity=1: one row in the batch being written, one waiting; a third is refused.
+        await using var small = await stack.StartDecisionsAsync(new Dictionary<string, Uri>(), settings: new Dictionary<string, string?> { ["Audit:QueueCapacity"] = "1" });
+        var client = new DecisionService.DecisionServiceClient(small.Channel);
+        var (first, second, third) = (Order("stalled-1"), Order("stalled-2"), Order("stalled-3"));
+        await using var dataSource = NpgsqlDataSource.Create(stack.AuditLedger);
+        Task<DecideResponse> firstCall, secondCall, thirdCall;
+        await using (var blocker = await dataSource.OpenConnectionAsync())
+        await using (var transaction = await blocker.BeginTransactionAsync())
+        {
+            await using (var lockTable = new NpgsqlCommand("LOCK TABLE audit.events IN ACCESS EXCLUSIVE MODE", blocker, transaction))
+            {
+                await lockTable.ExecuteNonQueryAsync();
+            }
+
+            firstCall = client.DecideAsync(first).ResponseAsync;
+            await using (var waiters = dataSource.CreateCommand("SELECT count(*) FROM pg_locks WHERE NOT granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())"))
+            {
+                for (var deadline = DateTime.UtcNow.AddSeconds(60); (long)(await waiters.ExecuteScalarAsync())! == 0; await Task.Delay(20))
+                {
+                    Assert.True(DateTime.UtcNow < deadline, "the audit writer never waited for the locked trail");
+                }
+            }
+
+            // The writer is stuck on the first row; of the next two, one waits in the queue and the other is refused
+            // at once, while the table is still locked.
+            (secondCall, thirdCall) = (client.DecideAsync(second).ResponseAsync, client.DecideAsync(third).ResponseAsync);
+            var refusedCall = await Task.WhenAny(secondCall, thirdCall).WaitAsync(TimeSpan.FromSeconds(60));
+            var refused = await Assert.ThrowsAsync<RpcException>(() => refusedCall);
+            var refusedOrder = refusedCall == secondCall ? second : third;
+            Assert.Equal(StatusCode.ResourceExhausted, refused.StatusCode);
+            Assert.Contains("audit trail busy: 1 rows are waiting", refused.Status.Detail, StringComparison.Ordinal);
+            Assert.Contains($"order.decided of order {refusedOrder.OrderId} is not on record", refused.Status.Detail, StringComparison.Ordinal);
+            Assert.False(firstCall.IsCompleted);
+            Assert.False((refusedCall == secondCall ? thirdCall : secondCall).IsCompleted);
+            await transaction.RollbackAsync();
+        }
+
+        var answered = new[] { await firstCall, await (secondCall.IsFaulted ? thirdCall : secondCall) };
+        Assert.All(answered, a => Assert.Equal(DecisionOutcome.LicenseException, a.Outcome));
+        var (notRecorded, notRecordedName) = secondCall.IsFaulted ? (second, "stalled-2") : (third, "stalled-3");
+        Assert.Empty(await RowsAsync(notRecordedName));
+
+        // Repeated once the trail moves again: the same reservation (Quota's is idempotent), now on record once.
+        var repeated = await client.DecideAsync(notRecorded);
+        Assert.Equal($"order/{notRecorded.OrderId}/1", repeated.ReservationId);
+        Assert.Equal(3, (await RowsAsync("stalled-")).Select(r => r.Record.Subject).Distinct().Count());
+        Assert.Single(await RowsAsync(notRecordedName));
+        Assert.Null(await VerifyAsync());
+    }
+
     private async Task<List<DecideStreamResponse>> DecideStreamAsync(IEnumerable<DecideRequest> orders, DecisionService.DecisionServiceClient? client = null)
     {
         using var call = (client ?? stack.Client).DecideStream();

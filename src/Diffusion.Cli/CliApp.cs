@@ -49,10 +49,13 @@ internal sealed class CliContext(IAnsiConsole console, TextWriter output, Endpoi
     /// <summary>The address the last channel was opened to, and where that address came from (for error messages).</summary>
     public (Uri Address, string Source)? LastEndpoint { get; private set; }
 
-    /// <summary>A channel to <paramref name="service"/> ("decisions", "classification", "quota"...).</summary>
-    public ChannelBase Channel(string service, ParseResult parse)
+    /// <summary>
+    /// A channel to <paramref name="service"/> ("decisions", "classification", "quota"...). A command that calls two
+    /// services lets --endpoint name its first (<paramref name="endpointOption"/> false for the other).
+    /// </summary>
+    public ChannelBase Channel(string service, ParseResult parse, bool endpointOption = true)
     {
-        var endpoint = endpoints.Resolve(service, parse.GetValue(Endpoint));
+        var endpoint = endpoints.Resolve(service, endpointOption ? parse.GetValue(Endpoint) : null);
         LastEndpoint = endpoint;
         return GrpcChannel.ForAddress(endpoint.Address, new GrpcChannelOptions().WithToken(Credentials.ForCommands()));
     }
@@ -98,6 +101,7 @@ internal static class CliApp
         root.Subcommands.Add(QuotaCommands.Allocations(context));
         root.Subcommands.Add(RulesCommand.Create(context));
         root.Subcommands.Add(ScreeningCommands.Create(context));
+        root.Subcommands.Add(LicenceCommands.Create(context));
         root.Subcommands.Add(AuthCommand.Create(context));
         root.Subcommands.Add(AuditCommand.Create(context));
         return root;

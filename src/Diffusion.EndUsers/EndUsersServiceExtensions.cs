@@ -1,5 +1,6 @@
 using Diffusion.EndUsers.Deployments;
 using Diffusion.EndUsers.Grpc;
+using Diffusion.EndUsers.Licences;
 using Diffusion.EndUsers.Screening;
 using Diffusion.EndUsers.Quota;
 using Diffusion.EndUsers.Rules;
@@ -34,6 +35,7 @@ public static class EndUsersServiceExtensions
         builder.Services.AddSingleton<DeploymentCoordinator>();
         builder.Services.AddHostedService<MigrationHostedService>();
         builder.Services.AddSingleton<ScreeningStore>();
+        builder.Services.AddSingleton<LicenceStore>();
         builder.Services.AddSingleton<ScreeningCoordinator>();
         builder.Services.AddHostedService<ShippedListLoader>();
         builder.Services.AddGrpc().AddServiceOptions<ScreeningGrpcService>(o => o.MaxReceiveMessageSize = ScreeningGrpcService.MaxListBytes + (1024 * 1024));
@@ -46,12 +48,13 @@ public static class EndUsersServiceExtensions
         return builder;
     }
 
-    /// <summary>Maps the VEU registry and restricted-party screening (Program.cs and the tests map the same).</summary>
+    /// <summary>Maps the VEU registry, restricted-party screening and the licence registry (Program.cs and the tests map the same).</summary>
     public static WebApplication MapEndUserGrpcServices(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
         app.MapGrpcService<EndUserGrpcService>();
         app.MapGrpcService<ScreeningGrpcService>();
+        app.MapGrpcService<LicenceGrpcService>();
         return app;
     }
 }

@@ -31,17 +31,16 @@ internal static class Histories
         InvokeMicros = Micros(at), CompleteMicros = Micros(at) + 1000,
     };
 
-    /// <summary>A final state holding <paramref name="reservations"/> (id, tpp, state) in <see cref="Bucket"/>, balances to match.</summary>
+    /// <summary>A final state holding <paramref name="reservations"/> (id, tpp, state) in <see cref="Bucket"/>, balances to match, each read at 100 s.</summary>
     public static FinalState Final(long cap, params (string Id, long Tpp, string State)[] reservations) => new(
-        reservations.ToDictionary(r => r.Id, r => (FinalReservation?)new FinalReservation(r.State, [new HistoryDraw(Bucket, r.Tpp)], Micros(3600))),
+        reservations.ToDictionary(r => r.Id, r => (FinalReservation?)new FinalReservation(r.State, [new HistoryDraw(Bucket, r.Tpp)], Micros(3600), ReadAtMicros: Micros(100))),
         new Dictionary<string, FinalBalance>
         {
             [Bucket] = new(Bucket, cap,
                 reservations.Where(r => r.State == States.Committed).Sum(r => r.Tpp),
                 reservations.Where(r => r.State == States.Pending).Sum(r => r.Tpp)),
         },
-        [],
-        Micros(100));
+        []);
 
     public static long Micros(double seconds) => (long)(seconds * 1_000_000);
 }

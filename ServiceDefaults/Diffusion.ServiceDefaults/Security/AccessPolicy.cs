@@ -59,6 +59,11 @@ public static class AccessPolicy
         ["diffusion.screening.v1.ScreeningService/ListClearances"] = Read,
         ["diffusion.screening.v1.ScreeningService/GetScreening"] = Read,
         ["diffusion.screening.v1.ScreeningService/CloseScreening"] = ExportOrService,
+
+        // Granted licences (hosted by EndUsers): officers record them; whoever reads decisions may read them.
+        ["diffusion.licences.v1.LicenceService/RecordLicence"] = [Roles.Officer],
+        ["diffusion.licences.v1.LicenceService/GetLicence"] = Read,
+        ["diffusion.licences.v1.LicenceService/ListLicences"] = Read,
     };
 
     /// <summary>

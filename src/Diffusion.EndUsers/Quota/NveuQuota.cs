@@ -15,7 +15,7 @@ internal sealed record NveuReservation(ReserveOutcome Outcome, Balance? Balance)
 
 /// <summary>
 /// Reserves, commits and releases NVEU draws (<c>nveu/&lt;veu&gt;/&lt;CC&gt;</c>) at the Quota service over gRPC, each
-/// call with a deadline. Reservation ids are derived from deployment ids, so a retried deployment reuses its
+/// call with a deadline, and reads balances (NVEU and licence buckets). Reservation ids are derived from deployment ids, so a retried deployment reuses its
 /// reservation (Quota is idempotent on reservation_id).
 /// </summary>
 internal sealed class NveuQuota(QuotaService.QuotaServiceClient client, IOptions<EndUsersOptions> options, TimeProvider time)
@@ -47,14 +47,18 @@ internal sealed class NveuQuota(QuotaService.QuotaServiceClient client, IOptions
     /// The NVEU bucket's balance for <paramref name="country"/> as Quota holds it (its cap: the officer's, else the rules'
     /// on Quota's day), or null when neither defines the bucket.
     /// </summary>
-    public async Task<Balance?> GetBalanceAsync(string veuId, string country, string ruleSetId, CancellationToken cancellationToken)
+    public Task<Balance?> GetBalanceAsync(string veuId, string country, string ruleSetId, CancellationToken cancellationToken) =>
+        GetBucketBalanceAsync(BucketId(veuId, country), ruleSetId, cancellationToken);
+
+    /// <summary>Any bucket's balance as Quota holds it (a licence's: what remains of it), or null when nothing defines the bucket.</summary>
+    public async Task<Balance?> GetBucketBalanceAsync(string bucketId, string ruleSetId, CancellationToken cancellationToken)
     {
         try
         {
             var b = await CallAsync(
                 "GetBalance",
                 cancellationToken,
-                deadline => client.GetBalanceAsync(new GetBalanceRequest { BucketId = BucketId(veuId, country), RuleSet = ruleSetId }, deadline: deadline, cancellationToken: cancellationToken).ResponseAsync);
+                deadline => client.GetBalanceAsync(new GetBalanceRequest { BucketId = bucketId, RuleSet = ruleSetId }, deadline: deadline, cancellationToken: cancellationToken).ResponseAsync);
             return new Balance { BucketId = b.BucketId, Cap = b.Cap, Committed = b.Committed, Pending = b.Pending, Available = b.Available };
         }
         catch (RpcException e) when (e.StatusCode == StatusCode.NotFound)
@@ -62,6 +66,13 @@ internal sealed class NveuQuota(QuotaService.QuotaServiceClient client, IOptions
             return null;
         }
     }
+
+    /// <summary>The balances of the buckets Quota holds whose ids start with <paramref name="prefix"/>.</summary>
+    public async Task<IReadOnlyList<Balance>> ListBucketsAsync(string prefix, CancellationToken cancellationToken) =>
+        (await CallAsync(
+            "ListBuckets",
+            cancellationToken,
+            deadline => client.ListBucketsAsync(new ListBucketsRequest { Prefix = prefix }, deadline: deadline, cancellationToken: cancellationToken).ResponseAsync)).Balances;
 
     /// <summary>Turns a reservation into permanent use (idempotent).</summary>
     public Task CommitAsync(string reservationId, CancellationToken cancellationToken) =>

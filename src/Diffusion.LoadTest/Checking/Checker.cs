@@ -53,7 +53,7 @@ internal static class Checker
             if (r.Acknowledged)
             {
                 acknowledged.Add(new AcknowledgedReservation(r.Id, r.Draws, held?.State ?? "MISSING"));
-                if (LostBecause(r, held, final.ReadAtMicros, skew) is { } why)
+                if (LostBecause(r, held, skew) is { } why)
                 {
                     violations.Add(new Violation(ViolationKinds.Lost, r.Id, why));
                 }
@@ -89,7 +89,7 @@ internal static class Checker
         return caps;
     }
 
-    private static string? LostBecause(ReservationHistory r, FinalReservation? held, long readAt, long skew)
+    private static string? LostBecause(ReservationHistory r, FinalReservation? held, long skew)
     {
         if (held is null || held.State == States.Refused)
         {
@@ -107,9 +107,9 @@ internal static class Checker
             return $"Release/Cancel acknowledged {r.ReleaseAnswer}, now {state}";
         }
 
-        if (state == States.Expired && r.CommitAnswer is null && readAt + skew < r.ExpiresAt)
+        if (state == States.Expired && r.CommitAnswer is null && held.ReadAtMicros + skew < r.ExpiresAt)
         {
-            return Invariant($"EXPIRED before its expiry ({r.ExpiresAt} µs; read at {readAt} µs)");
+            return Invariant($"EXPIRED before its expiry ({r.ExpiresAt} µs; read at {held.ReadAtMicros} µs)");
         }
 
         if (state == States.Released && r.ReleaseInvoked is null)

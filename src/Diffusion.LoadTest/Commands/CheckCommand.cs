@@ -56,7 +56,7 @@ internal static class CheckCommand
         var check = Checker.Check(history, final, clockSkew);
         var summary = RunReport.Write(directory, history, latencies, faults, check, command);
         await output.WriteLineAsync($"verdict: {summary["verdict"]}; acknowledged {summary["acknowledged"]}, lost {summary["lost"]}, over cap {summary["over_cap"]}, violations {check.Violations.Count}; reserve p50 {summary["p50_ms"]} ms, p99 {summary["p99_ms"]} ms; {summary["throughput_per_s"]} calls/s");
-        foreach (var v in check.Violations.Take(20))
+        foreach (var v in Violation.Examples(check.Violations, 5))
         {
             await output.WriteLineAsync($"  {v.Kind} {v.Subject}: {v.Detail}");
         }

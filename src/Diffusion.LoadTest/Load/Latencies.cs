@@ -8,6 +8,12 @@ namespace Diffusion.LoadTest.Load;
 /// each interval to an HdrHistogram log (<see cref="Reporting.HistogramLogFile"/>: the standard interval-log format
 /// HistogramLogProcessor and HdrHistogram's plotters read), one tagged histogram per call kind per interval.
 /// </summary>
+/// <remarks>
+/// Calls complete on many threads at once, so the recorders hold <see cref="LongConcurrentHistogram"/>s: a Recorder
+/// only swaps histograms safely; the histograms must take concurrent writes themselves. With plain LongHistograms,
+/// racing increments left an interval's total count above the sum of its counts, and encoding it threw
+/// ArgumentOutOfRangeException, which stopped two workers of the million-reservation run of 2026-12-03.
+/// </remarks>
 internal sealed class Latencies : IAsyncDisposable
 {
     /// <summary>Highest latency recorded (µs); a longer one is clamped to it.</summary>
@@ -32,7 +38,7 @@ internal sealed class Latencies : IAsyncDisposable
     public void Record(string kind, long fromMicros)
     {
         var micros = Math.Clamp(Clock.NowMicros() - fromMicros, 1, HighestMicros);
-        _recorders.GetOrAdd(kind, _ => new Recorder(1, HighestMicros, 3, (id, low, high, digits) => new LongHistogram(id, low, high, digits)))
+        _recorders.GetOrAdd(kind, _ => new Recorder(1, HighestMicros, 3, (id, low, high, digits) => new LongConcurrentHistogram(id, low, high, digits)))
             .RecordValue(micros);
     }
 

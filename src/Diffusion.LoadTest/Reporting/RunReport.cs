@@ -37,7 +37,7 @@ internal static class RunReport
             ["over_cap"] = check.Count(ViolationKinds.OverCap),
             ["lost"] = check.Count(ViolationKinds.Lost),
             ["violations"] = new JsonObject(check.Violations.GroupBy(v => v.Kind).Select(g => KeyValuePair.Create(g.Key, (JsonNode?)g.Count()))),
-            ["violation_examples"] = new JsonArray([.. check.Violations.Take(50).Select(v => (JsonNode?)$"{v.Kind} {v.Subject}: {v.Detail}")]),
+            ["violation_examples"] = new JsonArray([.. Violation.Examples(check.Violations, 20).Select(v => (JsonNode?)$"{v.Kind} {v.Subject}: {v.Detail}")]),
             ["calls"] = history.Count,
             ["throughput_per_s"] = Math.Round(measured.Count / measuredSpan, 1),
             ["duration_s"] = Math.Round((end - start) / 1e6, 1),
@@ -172,7 +172,7 @@ internal static class RunReport
             line("None: every acknowledged reservation is where its history says it must be, no bucket held more than its cap, retries were counted once, and Redis agrees with the ledger.");
         }
 
-        foreach (var v in check.Violations.Take(200))
+        foreach (var v in Violation.Examples(check.Violations, 50))
         {
             line($"- {v.Kind} `{v.Subject}`: {v.Detail}");
         }

@@ -21,11 +21,17 @@ public enum BucketKind
     /// recorded by an officer (SetAllocation); the rules never define it.
     /// </summary>
     ChinaShare,
+
+    /// <summary>
+    /// <c>licence/&lt;number&gt;</c>: one granted export licence's quantity (TPP or units of its items). Its cap is the
+    /// quantity on the licence, set by the officer who records it (SetAllocation); the rules never define it.
+    /// </summary>
+    Licence,
 }
 
 /// <summary>
 /// A bucket id, parsed. Grammar (readable paths): <c>country/&lt;CC&gt;/&lt;yyyy&gt;-&lt;yyyy&gt;</c>,
-/// <c>lpp/&lt;id&gt;/&lt;yyyy&gt;</c>, <c>nveu/&lt;id&gt;/&lt;CC&gt;</c>, <c>china-share/&lt;id&gt;/&lt;id&gt;</c>, where CC is an ISO 3166-1 alpha-2 code in
+/// <c>lpp/&lt;id&gt;/&lt;yyyy&gt;</c>, <c>nveu/&lt;id&gt;/&lt;CC&gt;</c>, <c>china-share/&lt;id&gt;/&lt;id&gt;</c>, <c>licence/&lt;id&gt;</c>, where CC is an ISO 3166-1 alpha-2 code in
 /// upper case and an id is 1 to 128 of <c>A-Z a-z 0-9 . _ : -</c> starting with a letter or digit.
 /// </summary>
 public sealed partial record BucketId
@@ -50,7 +56,7 @@ public sealed partial record BucketId
     /// <summary>The country (country and NVEU buckets).</summary>
     public string? Country { get; }
 
-    /// <summary>The consignee (LPP), VEU (NVEU) or exporter (China share) id.</summary>
+    /// <summary>The consignee (LPP), VEU (NVEU) or exporter (China share) id, or the licence number (licence).</summary>
     public string? Entity { get; }
 
     /// <summary>The product key (China share).</summary>
@@ -66,7 +72,7 @@ public sealed partial record BucketId
     public int? LastYear { get; }
 
     /// <summary>The grammar, for error messages.</summary>
-    public const string Grammar = "country/<CC>/<yyyy-yyyy>, lpp/<consignee-id>/<yyyy>, nveu/<veu-id>/<CC> or china-share/<exporter>/<product>";
+    public const string Grammar = "country/<CC>/<yyyy-yyyy>, lpp/<consignee-id>/<yyyy>, nveu/<veu-id>/<CC>, china-share/<exporter>/<product> or licence/<number>";
 
     /// <summary>
     /// Parses a bucket id; on failure <paramref name="problem"/> says what is wrong without repeating the id (a caller
@@ -116,6 +122,10 @@ public sealed partial record BucketId
         {
             bucket = new BucketId(text, BucketKind.ChinaShare, null, match.Groups["exporter"].Value, null, null, null) { Product = match.Groups["product"].Value };
         }
+        else if (match.Groups["licence"].Success)
+        {
+            bucket = new BucketId(text, BucketKind.Licence, null, match.Groups["licence"].Value, null, null, null);
+        }
         else
         {
             bucket = new BucketId(text, BucketKind.Nveu, match.Groups["vcc"].Value, match.Groups["veu"].Value, null, null, null);
@@ -157,12 +167,15 @@ public sealed partial record BucketId
         return key.Length <= 128 ? key : key[..128].TrimEnd('-');
     }
 
+    /// <summary>The id of a licence's bucket (the number as the licence gives it, checked by <see cref="TryParse"/>).</summary>
+    public static string ForLicence(string number) => $"licence/{number}";
+
     /// <inheritdoc />
     public override string ToString() => Text;
 
     private static int Int(string digits) => int.Parse(digits, NumberStyles.None, CultureInfo.InvariantCulture);
 
-    [GeneratedRegex(@"^(?:country/(?<cc>[A-Z]{2})/(?<from>\d{4})-(?<to>\d{4})|lpp/(?<consignee>[A-Za-z0-9][A-Za-z0-9._:-]{0,127})/(?<year>\d{4})|nveu/(?<veu>[A-Za-z0-9][A-Za-z0-9._:-]{0,127})/(?<vcc>[A-Z]{2})|china-share/(?<exporter>[A-Za-z0-9][A-Za-z0-9._:-]{0,127})/(?<product>[A-Za-z0-9][A-Za-z0-9._:-]{0,127}))$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^(?:country/(?<cc>[A-Z]{2})/(?<from>\d{4})-(?<to>\d{4})|lpp/(?<consignee>[A-Za-z0-9][A-Za-z0-9._:-]{0,127})/(?<year>\d{4})|nveu/(?<veu>[A-Za-z0-9][A-Za-z0-9._:-]{0,127})/(?<vcc>[A-Z]{2})|china-share/(?<exporter>[A-Za-z0-9][A-Za-z0-9._:-]{0,127})/(?<product>[A-Za-z0-9][A-Za-z0-9._:-]{0,127})|licence/(?<licence>[A-Za-z0-9][A-Za-z0-9._:-]{0,127}))$", RegexOptions.CultureInvariant)]
     private static partial Regex Pattern();
 
     [GeneratedRegex("[^a-z0-9._:]+", RegexOptions.CultureInvariant)]

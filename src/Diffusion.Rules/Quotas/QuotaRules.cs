@@ -11,7 +11,7 @@ namespace Diffusion.Rules.Quotas;
 /// Which buckets the rules define (<see cref="Allocation"/>): <c>country/&lt;CC&gt;/&lt;period&gt;</c> for a Tier 2
 /// country and this file's period; <c>lpp/&lt;consignee&gt;/&lt;year&gt;</c> for a year from
 /// <see cref="LppFirstYear"/> on; <c>nveu/&lt;veu&gt;/&lt;CC&gt;</c> for a country outside Tier 3, from the first
-/// schedule step on. Any other bucket, every <c>china-share/...</c> one included, exists only if an officer created it
+/// schedule step on. Any other bucket, every <c>china-share/...</c> and <c>licence/...</c> one included, exists only if an officer created it
 /// (SetAllocation).
 /// </remarks>
 [RuleFamily("quotas")]
@@ -25,6 +25,12 @@ public sealed record QuotaRules : IRuleFamily
     /// it to a country's bucket with SetAllocation, because which countries have such an agreement is not in the rule.
     /// </summary>
     public required Cited<long> GovernmentAgreementAllocation { get; init; }
+
+    /// <summary>
+    /// How a licence for a Tier 2 destination counts against that country's allocation ("at-grant": its whole
+    /// authorised TPP when granted, not as it ships). Data only; absent in sets without country allocations.
+    /// </summary>
+    public Cited<string>? LicensedExportCounting { get; init; }
 
     /// <summary>License Exception LPP: TPP per ultimate consignee per calendar year (does not count against the country allocation).</summary>
     public required Cited<long> LppAnnualCap { get; init; }
@@ -65,7 +71,8 @@ public sealed record QuotaRules : IRuleFamily
 
                 return new BucketAllocation(bucket.Text, step.CumulativeTpp.Value, step.FromQuarter, step.CumulativeTpp.Citation, step.CumulativeTpp.Confidence);
             default:
-                // A China share bucket's cap is the exporter's recorded US shipments, which only an officer sets.
+                // A China share bucket's cap is the exporter's recorded US shipments, a licence bucket's the licence's
+                // quantity: only an officer sets either.
                 return null;
         }
     }

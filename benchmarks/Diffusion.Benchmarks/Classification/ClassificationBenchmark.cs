@@ -33,13 +33,16 @@ internal sealed class ClassificationBenchmark : IBenchmark
         await using var server = await GrpcTestServer.StartAsync(
             builder =>
             {
+                // As Program.cs: every Classify's bearer token validated (the channel carries the tests' token; the empty
+                // baseline is open, nothing behind it), so the ratio includes what JWT validation costs.
                 builder.AddServiceDefaults();
+                builder.AddDiffusionAuthentication();
                 builder.AddClassificationServices();
             },
             app =>
             {
                 app.MapGrpcService<ClassificationGrpcService>();
-                app.MapGrpcService<EmptyUnaryService>();
+                EmptyUnaryBaseline.Map(app);
             },
             cancellationToken);
         var invoker = server.Channel.CreateCallInvoker();

@@ -69,7 +69,7 @@ internal sealed class QuotaBenchmark : IBenchmark
         await using var server = await StartQuotaAsync(redis, ledger, "bench:", null, capacity);
         var quota = new QuotaService.QuotaServiceClient(server.Channel);
         var invoker = server.Channel.CreateCallInvoker();
-        await quota.SetAllocationAsync(new SetAllocationRequest { BucketId = Bucket, Cap = (1L << 53) - 1, Reason = "benchmark", Actor = "bench" }, cancellationToken: cancellationToken);
+        await quota.SetAllocationAsync(new SetAllocationRequest { BucketId = Bucket, Cap = (1L << 53) - 1, Reason = "benchmark" }, cancellationToken: cancellationToken);
 
         var next = 0L;
         var exhausted = 0L;
@@ -314,6 +314,9 @@ internal sealed class QuotaBenchmark : IBenchmark
                     builder.Logging.AddProvider(new CaptureLoggerProvider(captured));
                 }
 
+                // As Program.cs: every call's bearer token validated (the channel carries the tests' token; the
+                // empty baseline is open, nothing behind it), so the ratio includes what JWT validation costs.
+                builder.AddDiffusionAuthentication();
                 builder.AddQuotaServices();
             },
             app =>

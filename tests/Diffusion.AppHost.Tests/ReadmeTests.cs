@@ -8,7 +8,7 @@ public sealed partial class ReadmeTests
     [Fact]
     public void OneOrderEndToEnd_AtMostSixFiles_EachWhereTheReadmeSays()
     {
-        var root = RepositoryRoot();
+        var root = Repository.Root();
         var readme = File.ReadAllText(Path.Combine(root, "README.md"));
         var start = readme.IndexOf("## One order, end to end", StringComparison.Ordinal);
         Assert.True(start >= 0, "README.md has no section '## One order, end to end'");
@@ -19,19 +19,6 @@ public sealed partial class ReadmeTests
 
         Assert.InRange(files.Count, 1, 6);
         Assert.All(files, file => Assert.True(File.Exists(Path.Combine(root, file)), $"README names {file}, which does not exist"));
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Diffusion.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"no Diffusion.sln above {AppContext.BaseDirectory}");
     }
 
     // A numbered step: "1. `src/Diffusion.Cli/Commands/DecideCommand.cs`: ..."

@@ -1,12 +1,7 @@
 using System.Text.Json;
-using Diffusion.Classification;
-using Diffusion.Classification.Grpc;
 using Diffusion.Testing.Grpc;
 using Diffusion.Testing.Hosts;
 using Diffusion.Testing.Postgres;
-using Diffusion.Testing.Processes;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.Hosting;
 
 namespace Diffusion.Cli.Tests;
 
@@ -23,17 +18,8 @@ public sealed class DecideBatchTests(PostgresFixture postgres) : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        classification = await GrpcTestServer.StartAsync(
-            builder =>
-            {
-                builder.AddServiceDefaults();
-                builder.AddDiffusionAuthentication();
-                builder.AddClassificationServices();
-            },
-            app => app.MapGrpcService<ClassificationGrpcService>());
-        var services = new[] { "modelweights", "endusers", "quota" }.ToDictionary(s => s, _ => new Uri($"http://127.0.0.1:{FreePort.Next()}"));
-        services["classification"] = classification.Address;
-        decisions = await DecisionsHost.StartAsync(services, await postgres.CreateDatabaseAsync(), new Dictionary<string, string?> { ["Decisions:StreamWindow"] = "4" });
+        classification = await ClassificationHost.StartAsync();
+        decisions = await DecisionsHost.StartAsync(DecisionsHost.OnlyClassification(classification.Address), await postgres.CreateDatabaseAsync(), new Dictionary<string, string?> { ["Decisions:StreamWindow"] = "4" });
 
         // 30 orders (Tier 1 and Tier 3, every tenth with no quantity), a line that is not JSON, a comment.
         book = Path.GetTempFileName();

@@ -2,7 +2,11 @@ using System.Diagnostics;
 using System.Globalization;
 using Diffusion.Benchmarks.Baseline;
 using Diffusion.Decisions.V1;
+using Diffusion.Storage.Audit;
+using Diffusion.Testing.Hosts;
 using Google.Protobuf.WellKnownTypes;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Diffusion.Benchmarks.Decisions;
 
@@ -27,11 +31,13 @@ internal sealed class DecisionsBenchmark : IBenchmark
     {
         var seconds = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 10;
         var concurrency = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 16;
-        await using var stack = await DecisionsStack.StartAsync(new Dictionary<string, string?>(), cancellationToken);
+        await using var stack = await DiffusionStack.StartAsync(new DiffusionStackOptions { DurableServers = true, MapAlso = EmptyUnaryBaseline.Map });
         var decisions = stack.Decisions;
+        // Decisions wired alike but appending nowhere: what the audit trail costs, measured in the same run.
+        var unauditedServer = await stack.StartDecisionsVariantAsync(b => b.Services.Replace(ServiceDescriptor.Singleton<IAuditTrail, NoAuditTrail>()));
         var emptyInvoker = decisions.Channel.CreateCallInvoker();
         var client = new DecisionService.DecisionServiceClient(decisions.Channel);
-        var unaudited = new DecisionService.DecisionServiceClient(stack.Unaudited.Channel);
+        var unaudited = new DecisionService.DecisionServiceClient(unauditedServer.Channel);
         var empty = new Empty();
         var cases = new (string Name, Func<Task> Call)[]
         {

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Diffusion.Benchmarks.Baseline;
 using Diffusion.Decisions.V1;
+using Diffusion.Testing.Hosts;
 using Google.Protobuf;
 using Grpc.Core;
 
@@ -41,8 +42,12 @@ internal sealed class OrderBookBenchmark : IBenchmark
             })
             .ToList();
 
-        await using var stack = await DecisionsStack.StartAsync(
-            new Dictionary<string, string?> { ["Decisions:StreamWindow"] = window.ToString(CultureInfo.InvariantCulture) }, cancellationToken);
+        await using var stack = await DiffusionStack.StartAsync(new DiffusionStackOptions
+        {
+            DurableServers = true,
+            MapAlso = EmptyUnaryBaseline.Map,
+            DecisionsSettings = new Dictionary<string, string?> { ["Decisions:StreamWindow"] = window.ToString(CultureInfo.InvariantCulture) },
+        });
         var client = new DecisionService.DecisionServiceClient(stack.Decisions.Channel);
         if (args.Contains("--serve"))
         {

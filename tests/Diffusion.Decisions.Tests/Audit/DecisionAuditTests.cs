@@ -168,20 +168,8 @@ public sealed class DecisionAuditTests(DiffusionStack stack)
 
     private async Task<List<DecideStreamResponse>> DecideStreamAsync(IEnumerable<DecideRequest> orders, DecisionService.DecisionServiceClient? client = null)
     {
-        using var call = (client ?? stack.Client).DecideStream();
-        foreach (var order in orders)
-        {
-            await call.RequestStream.WriteAsync(order);
-        }
-
-        await call.RequestStream.CompleteAsync();
-        var answers = new List<DecideStreamResponse>();
-        await foreach (var answer in call.ResponseStream.ReadAllAsync())
-        {
-            answers.Add(answer);
-        }
-
-        return answers;
+        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        return await (client ?? stack.Client).DecideAllAsync(orders, timeout.Token);
     }
 
     private async Task<List<AuditEntry>> RowsAsync(string name)

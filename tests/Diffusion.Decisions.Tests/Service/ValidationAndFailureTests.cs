@@ -1,7 +1,6 @@
 using Diffusion.Classification.V1;
 using Diffusion.Decisions.V1;
 using Diffusion.Testing.Grpc;
-using Diffusion.Testing.Processes;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
 
@@ -16,7 +15,7 @@ public sealed class ValidationAndFailureTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         // Nothing listens on these ports: every downstream call fails to connect.
-        var dead = DecisionsHost.Downstream.ToDictionary(s => s, _ => new Uri($"http://127.0.0.1:{FreePort.Next()}"));
+        var dead = DecisionsHost.Unreachable();
         server = await DecisionsHost.StartAsync(dead, DecisionsHost.NoLedger(), new Dictionary<string, string?> { ["Decisions:CallTimeout"] = "00:00:02" });
         client = DecisionsHost.Client(server);
     }

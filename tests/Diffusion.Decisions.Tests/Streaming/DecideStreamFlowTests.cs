@@ -1,14 +1,9 @@
-using Diffusion.Classification;
-using Diffusion.Classification.Grpc;
 using Diffusion.Classification.V1;
 using Diffusion.Decisions.V1;
 using Diffusion.Testing.Grpc;
-using Diffusion.Testing.Processes;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 
 namespace Diffusion.Decisions.Tests.Streaming;
 
@@ -33,14 +28,8 @@ public sealed class DecideStreamFlowTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        classification = await GrpcTestServer.StartAsync(
-            builder =>
-            {
-                builder.AddServiceDefaults();
-                builder.AddDiffusionAuthentication();
-                builder.AddClassificationServices();
-                builder.Services.AddSingleton<CallCounter>();
-            },
+        classification = await ClassificationHost.StartAsync(
+            builder => builder.Services.AddSingleton<CallCounter>(),
             app =>
             {
                 var counter = app.Services.GetRequiredService<CallCounter>();
@@ -49,11 +38,8 @@ public sealed class DecideStreamFlowTests : IAsyncLifetime
                     counter.Increment();
                     return next(context);
                 });
-                app.MapGrpcService<ClassificationGrpcService>();
             });
-        var addresses = DecisionsHost.Downstream.ToDictionary(s => s, _ => new Uri($"http://127.0.0.1:{FreePort.Next()}"));
-        addresses["classification"] = classification.Address;
-        decisions = await DecisionsHost.StartAsync(addresses, DecisionsHost.NoLedger(), new Dictionary<string, string?>
+        decisions = await DecisionsHost.StartAsync(DecisionsHost.OnlyClassification(classification.Address), DecisionsHost.NoLedger(), new Dictionary<string, string?>
         {
             ["Decisions:StreamWindow"] = Window.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Decisions:CallTimeout"] = "00:00:30",
@@ -96,14 +82,7 @@ public sealed class DecideStreamFlowTests : IAsyncLifetime
             return order;
         }).ToList();
         using var timeout = new CancellationTokenSource(Patience);
-        using var call = DecisionsHost.Client(decisions).DecideStream(cancellationToken: timeout.Token);
-        foreach (var order in orders)
-        {
-            await call.RequestStream.WriteAsync(order, timeout.Token);
-        }
-
-        await call.RequestStream.CompleteAsync();
-        var answers = await call.ResponseStream.ReadAllAsync(timeout.Token).ToListAsync(timeout.Token);
+        var answers = await DecisionsHost.Client(decisions).DecideAllAsync(orders, timeout.Token);
 
         Assert.Equal(200, answers.Count);
         Assert.All(answers, a => Assert.Equal("AIA", a.Decision.LicenseException));
@@ -163,21 +142,14 @@ public sealed class DecideStreamFlowTests : IAsyncLifetime
     public async Task DecideStream_ServicesDown_EachOrderAnsweredWithItsError_StreamGoesOn()
     {
         await using var down = await DecisionsHost.StartAsync(
-            DecisionsHost.Downstream.ToDictionary(s => s, _ => new Uri($"http://127.0.0.1:{FreePort.Next()}")),
+            DecisionsHost.Unreachable(),
             DecisionsHost.NoLedger(),
             new Dictionary<string, string?> { ["Decisions:CallTimeout"] = "00:00:02" });
         var bad = Tier1(2);
         bad.Items[0].Quantity = 0;
         var orders = new[] { Tier1(0), Tier1(1), bad, Tier1(3) };
         using var timeout = new CancellationTokenSource(Patience);
-        using var call = DecisionsHost.Client(down).DecideStream(cancellationToken: timeout.Token);
-        foreach (var order in orders)
-        {
-            await call.RequestStream.WriteAsync(order, timeout.Token);
-        }
-
-        await call.RequestStream.CompleteAsync();
-        var answers = await call.ResponseStream.ReadAllAsync(timeout.Token).ToListAsync(timeout.Token);
+        var answers = await DecisionsHost.Client(down).DecideAllAsync(orders, timeout.Token);
 
         Assert.Equal(orders.Select(o => o.OrderId), answers.Select(a => a.OrderId));
         Assert.All(answers.Where((_, i) => i != 2), a =>

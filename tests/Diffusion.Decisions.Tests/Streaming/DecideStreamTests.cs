@@ -105,23 +105,6 @@ public sealed class DecideStreamTests(DiffusionStack stack)
     private async Task<List<DecideStreamResponse>> StreamAsync(IEnumerable<DecideRequest> orders)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        using var call = stack.Client.DecideStream(cancellationToken: timeout.Token);
-        var sending = Task.Run(async () =>
-        {
-            foreach (var order in orders)
-            {
-                await call.RequestStream.WriteAsync(order, timeout.Token);
-            }
-
-            await call.RequestStream.CompleteAsync();
-        });
-        var answers = new List<DecideStreamResponse>();
-        await foreach (var answer in call.ResponseStream.ReadAllAsync(timeout.Token))
-        {
-            answers.Add(answer);
-        }
-
-        await sending;
-        return answers;
+        return await stack.Client.DecideAllAsync(orders, timeout.Token);
     }
 }

@@ -49,12 +49,9 @@ public sealed class RuleDataTests : IDisposable
     [InlineData("\"value\": [1],\n      \"citation\": \"15 CFR 740.27: recipients", "\"value\": [7],\n      \"citation\": \"15 CFR 740.27: recipients", "$.aia.headquarters_tiers.value[0]")]
     public void BadFile_NamesFileAndField(string find, string replace, string field)
     {
-        var directory = CopyWithModelWeights("aid-2025", text =>
-        {
-            Assert.Contains(find, text, StringComparison.Ordinal);
-            return text.Replace(find, replace, StringComparison.Ordinal);
-        });
-        var error = Assert.Throws<RuleLoadException>(() => RuleSetLoader.Load(directory));
+        using var scratch = new ScratchRules();
+        scratch.Replace(Path.Combine("aid-2025", "model-weights.json"), find, replace);
+        var error = Assert.Throws<RuleLoadException>(() => RuleSetLoader.Load(scratch.Root));
         Assert.EndsWith("aid-2025/model-weights.json", error.File, StringComparison.Ordinal);
         Assert.StartsWith(field, error.Field, StringComparison.Ordinal);
     }

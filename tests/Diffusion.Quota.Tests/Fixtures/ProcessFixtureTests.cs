@@ -1,5 +1,3 @@
-using Diffusion.Testing.Postgres;
-using Diffusion.Testing.Redis;
 using Npgsql;
 
 namespace Diffusion.Quota.Tests.Fixtures;

@@ -1,7 +1,4 @@
-using Diffusion.Quota.Tests.Infrastructure;
 using Diffusion.Quota.V1;
-using Diffusion.Testing.Postgres;
-using Diffusion.Testing.Redis;
 using Grpc.Core;
 
 namespace Diffusion.Quota.Tests.Grpc;

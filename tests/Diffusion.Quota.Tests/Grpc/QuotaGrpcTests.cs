@@ -1,10 +1,7 @@
-using Diffusion.Quota.Tests.Infrastructure;
 using Diffusion.Quota.V1;
 using Diffusion.ServiceDefaults;
 using Diffusion.ServiceDefaults.Security;
 using Diffusion.Testing.Auth;
-using Diffusion.Testing.Postgres;
-using Diffusion.Testing.Redis;
 using Grpc.Core;
 
 namespace Diffusion.Quota.Tests.Grpc;

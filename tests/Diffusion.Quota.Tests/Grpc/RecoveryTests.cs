@@ -1,8 +1,5 @@
 using System.Collections.Concurrent;
-using Diffusion.Quota.Tests.Infrastructure;
 using Diffusion.Quota.V1;
-using Diffusion.Testing.Postgres;
-using Diffusion.Testing.Redis;
 using Grpc.Core;
 using Npgsql;
 

@@ -1,5 +1,3 @@
-using Diffusion.Testing.Postgres;
-using Diffusion.Testing.Redis;
 
 namespace Diffusion.Quota.Tests.Infrastructure;
 

@@ -1,6 +1,4 @@
 using Diffusion.Quota.Reservations;
-using Diffusion.Testing.Postgres;
-using Diffusion.Testing.Redis;
 using Npgsql;
 
 namespace Diffusion.Quota.Tests.Infrastructure;

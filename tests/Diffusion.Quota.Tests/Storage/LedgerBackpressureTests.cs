@@ -1,9 +1,6 @@
 using Diffusion.Quota.Grpc;
 using Diffusion.Quota.Reservations;
 using Diffusion.Quota.Storage;
-using Diffusion.Quota.Tests.Infrastructure;
-using Diffusion.Testing.Postgres;
-using Diffusion.Testing.Redis;
 using Grpc.Core;
 using Microsoft.Extensions.DependencyInjection;
 

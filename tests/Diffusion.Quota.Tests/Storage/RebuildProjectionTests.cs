@@ -1,9 +1,6 @@
 using Diffusion.Quota.Reservations;
 using Diffusion.Quota.Storage;
-using Diffusion.Quota.Tests.Infrastructure;
 using Diffusion.Storage.Migrations;
-using Diffusion.Testing.Postgres;
-using Diffusion.Testing.Redis;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 

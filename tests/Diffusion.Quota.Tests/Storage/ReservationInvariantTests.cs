@@ -1,7 +1,4 @@
 using Diffusion.Quota.Reservations;
-using Diffusion.Quota.Tests.Infrastructure;
-using Diffusion.Testing.Postgres;
-using Diffusion.Testing.Redis;
 
 namespace Diffusion.Quota.Tests.Storage;
 

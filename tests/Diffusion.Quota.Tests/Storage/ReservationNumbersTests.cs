@@ -1,8 +1,5 @@
 using Diffusion.Quota.Reservations;
 using Diffusion.Quota.Storage;
-using Diffusion.Quota.Tests.Infrastructure;
-using Diffusion.Testing.Postgres;
-using Diffusion.Testing.Redis;
 using Proto = Diffusion.Quota.V1;
 
 namespace Diffusion.Quota.Tests.Storage;

@@ -1,3 +1,4 @@
+using Diffusion.Testing.Hosts;
 using Grpc.Net.Client;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Hosting;
@@ -5,8 +6,8 @@ using Microsoft.Extensions.Hosting;
 namespace Diffusion.Testing.Grpc;
 
 /// <summary>
-/// One real service for a test collection: wired as its Program.cs (service defaults, authentication, then the
-/// service's own registrations), on Kestrel at 127.0.0.1 port 0 (h2c) with the repository's rules/, and a
+/// One real service for a test collection: wired as its Program.cs (<see cref="ProgramHost"/>: service defaults,
+/// authentication, then the service's own registrations), on Kestrel at 127.0.0.1 port 0 (h2c) with the repository's rules/, and a
 /// Grpc.Net.Client client presenting a token of every role. A service's fixture says only what differs.
 /// </summary>
 /// <typeparam name="TClient">The generated client of the service.</typeparam>
@@ -32,13 +33,8 @@ public abstract class ServiceFixture<TClient> : IAsyncLifetime where TClient : c
     /// <inheritdoc />
     public async Task InitializeAsync()
     {
-        _server = await GrpcTestServer.StartAsync(
-            builder =>
-            {
-                builder.AddServiceDefaults();
-                builder.AddDiffusionAuthentication();
-                AddServices(builder);
-            },
+        _server = await ProgramHost.StartAsync(
+            AddServices,
             app =>
             {
                 MapServices(app);

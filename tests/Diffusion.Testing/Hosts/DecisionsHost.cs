@@ -4,8 +4,6 @@ using Diffusion.Decisions.V1;
 using Diffusion.Testing.Grpc;
 using Diffusion.Testing.Processes;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.Hosting;
 
 namespace Diffusion.Testing.Hosts;
 
@@ -18,6 +16,20 @@ public static class DecisionsHost
     /// <summary>The services Decisions calls, by their service-discovery names.</summary>
     public static readonly string[] Downstream = ["classification", "modelweights", "endusers", "quota"];
 
+    /// <summary>Every downstream service at an address where nothing listens.</summary>
+    public static Dictionary<string, Uri> Unreachable() => Downstream.ToDictionary(s => s, _ => DiffusionStack.DeadAddress());
+
+    /// <summary>
+    /// Every downstream service at an address where nothing listens but Classification at <paramref name="classification"/>:
+    /// enough for Tier 1 and Tier 3 orders, which need no other service.
+    /// </summary>
+    public static Dictionary<string, Uri> OnlyClassification(Uri classification)
+    {
+        var services = Unreachable();
+        services["classification"] = classification;
+        return services;
+    }
+
     /// <summary>
     /// A ledger where nothing listens, for hosts whose tests never get as far as the audit trail (their downstream
     /// services are down too): a decision that did would fail UNAVAILABLE.
@@ -26,26 +38,38 @@ public static class DecisionsHost
 
     /// <summary>
     /// Starts Decisions with its downstream services at <paramref name="services"/>, its audit trail in the PostgreSQL
-    /// database <paramref name="ledger"/> (a connection string) and extra <paramref name="settings"/>.
+    /// database <paramref name="ledger"/> (a connection string), extra <paramref name="settings"/>, and
+    /// <paramref name="configure"/>'s changes after its own registrations (e.g. a replaced audit trail).
+    /// <paramref name="mapAlso"/> maps more endpoints beside the service (e.g. a benchmark's baseline call).
     /// </summary>
-    public static Task<GrpcTestServer> StartAsync(IReadOnlyDictionary<string, Uri> services, string ledger, IReadOnlyDictionary<string, string?>? settings = null) =>
-        GrpcTestServer.StartAsync(
+    public static Task<GrpcTestServer> StartAsync(
+        IReadOnlyDictionary<string, Uri> services,
+        string ledger,
+        IReadOnlyDictionary<string, string?>? settings = null,
+        Action<WebApplicationBuilder>? configure = null,
+        Action<WebApplication>? mapAlso = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        var configuration = services.ToDictionary(s => $"services:{s.Key}:grpc:0", s => (string?)s.Value.ToString());
+        configuration["ConnectionStrings:ledger"] = ledger;
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            configuration[key] = value;
+        }
+
+        return ProgramHost.StartAsync(
             builder =>
             {
-                ArgumentNullException.ThrowIfNull(services);
-                var configuration = services.ToDictionary(s => $"services:{s.Key}:grpc:0", s => (string?)s.Value.ToString());
-                configuration["ConnectionStrings:ledger"] = ledger;
-                foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
-                {
-                    configuration[key] = value;
-                }
-
-                builder.Configuration.AddInMemoryCollection(configuration);
-                builder.AddServiceDefaults();
-                builder.AddDiffusionAuthentication();
                 builder.AddDecisionsServices();
+                configure?.Invoke(builder);
             },
-            app => app.MapGrpcService<DecisionGrpcService>());
+            app =>
+            {
+                app.MapGrpcService<DecisionGrpcService>();
+                mapAlso?.Invoke(app);
+            },
+            configuration);
+    }
 
     /// <summary>A client of a Decisions server.</summary>
     public static DecisionService.DecisionServiceClient Client(GrpcTestServer server) => new(server.Channel);

@@ -1,5 +1,3 @@
-using Diffusion.Classification;
-using Diffusion.Classification.Grpc;
 using Diffusion.Decisions.V1;
 using Diffusion.Endusers.V1;
 using Diffusion.ModelWeights;
@@ -10,20 +8,32 @@ using Diffusion.Testing.Postgres;
 using Diffusion.Testing.Processes;
 using Diffusion.Testing.Redis;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.Hosting;
 
 namespace Diffusion.Testing.Hosts;
 
 /// <summary>
 /// Every service Decisions composes, each on its own Kestrel port 0 (h2c), Quota on a real redis-server and
 /// PostgreSQL, and Decisions wired to them by the same configuration keys the AppHost sets. Each host starts as its
-/// Program.cs does, with the service defaults first.
+/// Program.cs does, with the service defaults first. As an xunit fixture it runs on the test process' shared servers;
+/// <see cref="StartAsync"/> starts one with <see cref="DiffusionStackOptions"/> (a benchmark's durable servers and
+/// baseline endpoints).
 /// </summary>
-public sealed class DiffusionStack : IAsyncLifetime
+public sealed class DiffusionStack : IAsyncLifetime, IAsyncDisposable
 {
-    private readonly RedisFixture redis = new();
-    private readonly PostgresFixture postgres = new();
+    private readonly DiffusionStackOptions options;
     private readonly List<IAsyncDisposable> hosts = [];
+    private RedisFixture? sharedRedis;
+    private PostgresFixture? sharedPostgres;
+    private RedisServer? ownRedis;
+    private PostgresServer? ownPostgres;
+
+    /// <summary>A stack on the test process' shared servers (the xunit fixture).</summary>
+    public DiffusionStack()
+        : this(new DiffusionStackOptions())
+    {
+    }
+
+    private DiffusionStack(DiffusionStackOptions options) => this.options = options;
 
     /// <summary>The Quota replica.</summary>
     public QuotaNode Quota { get; private set; } = null!;
@@ -33,6 +43,9 @@ public sealed class DiffusionStack : IAsyncLifetime
 
     /// <summary>The Decisions service.</summary>
     public GrpcTestServer Decisions { get; private set; } = null!;
+
+    /// <summary>The Classification service.</summary>
+    public GrpcTestServer Classification { get; private set; } = null!;
 
     /// <summary>
     /// Connection string of the database holding the audit trail Decisions and EndUsers append to (EndUsers' ledger;
@@ -52,24 +65,58 @@ public sealed class DiffusionStack : IAsyncLifetime
     /// <summary>An EndUsers client.</summary>
     public EndUserService.EndUserServiceClient EndUsersClient => EndUsers.Client;
 
+    /// <summary>Starts a stack as <paramref name="options"/> say; disposing it stops everything it started.</summary>
+    public static async Task<DiffusionStack> StartAsync(DiffusionStackOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var stack = new DiffusionStack(options);
+        try
+        {
+            await stack.InitializeAsync();
+            return stack;
+        }
+        catch
+        {
+            await stack.DisposeAsync();
+            throw;
+        }
+    }
+
     /// <inheritdoc/>
     public async Task InitializeAsync()
     {
-        await redis.InitializeAsync();
-        await postgres.InitializeAsync();
-        Quota = Keep(await QuotaNode.StartAsync(QuotaNode.Settings(redis.ConnectionString, await postgres.CreateDatabaseAsync()), serviceDefaults: true));
-        var classification = await Start(b => b.AddClassificationServices(), app => app.MapGrpcService<ClassificationGrpcService>());
-        var modelWeights = await Start(b => b.AddModelWeightsServices(), app => app.MapGrpcService<ModelWeightsGrpcService>());
-        AuditLedger = await postgres.CreateDatabaseAsync();
+        Func<Task<string>> createDatabase;
+        string redisConnection;
+        if (options.DurableServers)
+        {
+            ownRedis = await RedisServer.StartAsync();
+            ownPostgres = await PostgresServer.StartAsync();
+            redisConnection = ownRedis.ConnectionString;
+            createDatabase = () => ownPostgres.CreateDatabaseAsync();
+        }
+        else
+        {
+            sharedRedis = new RedisFixture();
+            sharedPostgres = new PostgresFixture();
+            await sharedRedis.InitializeAsync();
+            await sharedPostgres.InitializeAsync();
+            redisConnection = sharedRedis.ConnectionString;
+            createDatabase = () => sharedPostgres.CreateDatabaseAsync();
+        }
+
+        Quota = Keep(await QuotaNode.StartAsync(QuotaNode.Settings(redisConnection, await createDatabase()), serviceDefaults: true));
+        Classification = Keep(await ClassificationHost.StartAsync(mapAlso: options.MapAlso));
+        var modelWeights = Keep(await ProgramHost.StartAsync(b => b.AddModelWeightsServices(), app => app.MapGrpcService<ModelWeightsGrpcService>()));
+        AuditLedger = await createDatabase();
         EndUsers = Keep(await EndUsersHost.StartAsync(AuditLedger, Quota.Address.ToString()));
         Addresses = new Dictionary<string, Uri>
         {
-            ["classification"] = classification.Address,
+            ["classification"] = Classification.Address,
             ["modelweights"] = modelWeights.Address,
             ["quota"] = Quota.Address,
             ["endusers"] = EndUsers.Address,
         };
-        Decisions = Keep(await DecisionsHost.StartAsync(Addresses, AuditLedger));
+        Decisions = await StartDecisionsVariantAsync(_ => { });
     }
 
     /// <inheritdoc/>
@@ -80,9 +127,37 @@ public sealed class DiffusionStack : IAsyncLifetime
             await host.DisposeAsync();
         }
 
-        await postgres.DisposeAsync();
-        await redis.DisposeAsync();
+        hosts.Clear();
+        if (ownPostgres is not null)
+        {
+            await ownPostgres.DisposeAsync();
+        }
+
+        if (ownRedis is not null)
+        {
+            await ownRedis.DisposeAsync();
+        }
+
+        if (sharedPostgres is not null)
+        {
+            await sharedPostgres.DisposeAsync();
+        }
+
+        if (sharedRedis is not null)
+        {
+            await sharedRedis.DisposeAsync();
+        }
     }
+
+    /// <inheritdoc/>
+    ValueTask IAsyncDisposable.DisposeAsync() => new(DisposeAsync());
+
+    /// <summary>
+    /// Another Decisions wired exactly as <see cref="Decisions"/> (same services, audit ledger, settings and endpoints),
+    /// with <paramref name="configure"/>'s changes after its registrations (e.g. a replaced audit trail); disposed with the stack.
+    /// </summary>
+    public async Task<GrpcTestServer> StartDecisionsVariantAsync(Action<WebApplicationBuilder> configure) =>
+        Keep(await DecisionsHost.StartAsync(Addresses, AuditLedger, options.DecisionsSettings, configure, options.MapAlso));
 
     /// <summary>
     /// A second Decisions instance wired like the first except for <paramref name="overrides"/> (e.g. a service down)
@@ -104,14 +179,4 @@ public sealed class DiffusionStack : IAsyncLifetime
         hosts.Add(host);
         return host;
     }
-
-    private async Task<GrpcTestServer> Start(Action<WebApplicationBuilder> configure, Action<WebApplication> map) =>
-        Keep(await GrpcTestServer.StartAsync(
-            builder =>
-            {
-                builder.AddServiceDefaults();
-                builder.AddDiffusionAuthentication();
-                configure(builder);
-            },
-            map));
 }

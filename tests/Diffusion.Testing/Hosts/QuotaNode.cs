@@ -1,9 +1,7 @@
 using Diffusion.Quota.Grpc;
 using Diffusion.Quota.V1;
 using Diffusion.Testing.Grpc;
-using Grpc.Net.Client;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -15,31 +13,14 @@ namespace Diffusion.Testing.Hosts;
 /// <c>AddQuotaServices()</c>, on Kestrel at 127.0.0.1 port 0 (h2c). Several nodes on the same Redis key prefix and
 /// ledger are several replicas of one deployment. The one Quota host of every test project.
 /// </summary>
-public sealed class QuotaNode : IAsyncDisposable
+public sealed class QuotaNode : RunningService<QuotaService.QuotaServiceClient>
 {
-    private readonly GrpcTestServer server;
     private bool killed;
 
     private QuotaNode(GrpcTestServer server)
+        : base(server, channel => new QuotaService.QuotaServiceClient(channel))
     {
-        this.server = server;
-        Client = new QuotaService.QuotaServiceClient(server.Channel);
     }
-
-    /// <summary>A client on the node's default channel.</summary>
-    public QuotaService.QuotaServiceClient Client { get; }
-
-    /// <summary>The node's services (its engine, sweeper, recovery coordinator).</summary>
-    public IServiceProvider Services => server.Services;
-
-    /// <summary>The h2c address, e.g. <c>http://127.0.0.1:41234</c>.</summary>
-    public Uri Address => server.Address;
-
-    /// <summary>The node's default channel.</summary>
-    public GrpcChannel Channel => server.Channel;
-
-    /// <summary>Another channel to the node (e.g. presenting a token of one role); disposed with the node.</summary>
-    public GrpcChannel CreateChannel(GrpcChannelOptions? options = null, string? token = null) => server.CreateChannel(options, token);
 
     /// <summary>The configuration every node needs: its Redis, its ledger and its Redis key prefix (a fresh one if none).</summary>
     public static Dictionary<string, string?> Settings(string redis, string ledger, string? prefix = null) => new()
@@ -60,7 +41,7 @@ public sealed class QuotaNode : IAsyncDisposable
         bool serviceDefaults = false,
         CancellationToken cancellationToken = default)
     {
-        var server = await GrpcTestServer.StartAsync(
+        var server = await ProgramHost.StartAsync(
             builder =>
             {
                 // Scope and build validation as in Development, where the AppHost runs the service.
@@ -69,11 +50,10 @@ public sealed class QuotaNode : IAsyncDisposable
                     o.ValidateScopes = true;
                     o.ValidateOnBuild = true;
                 });
-                builder.Configuration.AddInMemoryCollection(settings);
-                builder.Logging.ClearProviders();
-                if (serviceDefaults)
+                if (!serviceDefaults)
                 {
-                    builder.AddServiceDefaults();
+                    // A bare node logs nowhere (the Quota tests kill its Redis and PostgreSQL on purpose).
+                    builder.Logging.ClearProviders();
                 }
 
                 if (time is not null)
@@ -81,10 +61,11 @@ public sealed class QuotaNode : IAsyncDisposable
                     builder.Services.AddSingleton(time);
                 }
 
-                builder.AddDiffusionAuthentication();
                 builder.AddQuotaServices();
             },
             app => app.MapGrpcService<QuotaGrpcService>(),
+            settings,
+            serviceDefaults,
             cancellationToken).ConfigureAwait(false);
         return new QuotaNode(server);
     }
@@ -97,22 +78,22 @@ public sealed class QuotaNode : IAsyncDisposable
         await now.CancelAsync().ConfigureAwait(false);
         try
         {
-            await server.App.StopAsync(now.Token).ConfigureAwait(false);
+            await Server.App.StopAsync(now.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException)
         {
             // Expected: we did not wait.
         }
 
-        await server.App.DisposeAsync().ConfigureAwait(false);
+        await Server.App.DisposeAsync().ConfigureAwait(false);
     }
 
     /// <inheritdoc/>
-    public async ValueTask DisposeAsync()
+    public override async ValueTask DisposeAsync()
     {
         try
         {
-            await server.DisposeAsync().ConfigureAwait(false);
+            await base.DisposeAsync().ConfigureAwait(false);
         }
         catch (ObjectDisposedException) when (killed)
         {

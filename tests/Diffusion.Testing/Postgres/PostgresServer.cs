@@ -83,13 +83,9 @@ public sealed class PostgresServer : IAsyncDisposable
         options ??= new PostgresServerOptions();
         var root = Directory.CreateTempSubdirectory("diffusion-pg-").FullName;
         Directory.CreateDirectory(Path.Combine(root, "socket"));
-        var password = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
+        var password = LocalServer.NewPassword();
         var passwordFile = Path.Combine(root, "pwfile");
-        await File.WriteAllTextAsync(passwordFile, password + "\n", cancellationToken);
-        if (!OperatingSystem.IsWindows())
-        {
-            File.SetUnixFileMode(passwordFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        }
+        LocalServer.WriteOwnerOnly(passwordFile, password + "\n");
 
         await ProcessRunner.RunAsync("chown", ["-R", $"{options.User}:{options.User}", root], options.Timeout, cancellationToken);
         await ProcessRunner.RunAsync(

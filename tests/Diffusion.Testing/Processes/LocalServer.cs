@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+
 namespace Diffusion.Testing.Processes;
 
 /// <summary>What starting and removing a server process the tests own (redis-server, PostgreSQL) has in common.</summary>
@@ -34,6 +36,22 @@ internal static class LocalServer
         }
 
         throw new InvalidOperationException($"{name} did not start", last);
+    }
+
+    /// <summary>A password made for one server (128 random bits, lower-case hex), as the AppHost makes its own.</summary>
+    public static string NewPassword() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+
+    /// <summary>
+    /// Writes a file only its owner may read or write (0600): a server's password goes to it through a file, never
+    /// the command line, which every user of the machine can read.
+    /// </summary>
+    public static void WriteOwnerOnly(string path, string content)
+    {
+        File.WriteAllText(path, content);
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
     }
 
     /// <summary>Kills a server (if it still runs) and removes its directory, both best effort.</summary>

@@ -58,7 +58,7 @@ public sealed class RedisServer : IAsyncDisposable
     public string Directory { get; }
 
     /// <summary>The password every client must present (AUTH); a connection without it is refused every command.</summary>
-    public string Password { get; } = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
+    public string Password { get; } = LocalServer.NewPassword();
 
     /// <summary>A StackExchange.Redis configuration string for this server (<c>abortConnect=false</c> so clients ride out restarts).</summary>
     public string ConnectionString => $"127.0.0.1:{Port},password={Password},abortConnect=false,connectTimeout=2000,syncTimeout=5000";
@@ -140,11 +140,7 @@ public sealed class RedisServer : IAsyncDisposable
         var config = Path.Combine(Directory, "redis.conf");
         if (!File.Exists(config))
         {
-            File.WriteAllText(config, $"requirepass {Password}\n");
-            if (!OperatingSystem.IsWindows())
-            {
-                File.SetUnixFileMode(config, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-            }
+            LocalServer.WriteOwnerOnly(config, $"requirepass {Password}\n");
         }
 
         string[] arguments =

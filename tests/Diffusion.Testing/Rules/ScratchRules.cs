@@ -43,6 +43,17 @@ public sealed class ScratchRules : IDisposable
         File.WriteAllText(path, edit(File.ReadAllText(path)));
     }
 
+    /// <summary>
+    /// Replaces <paramref name="find"/> in one file, which must hold it: a test that broke text the file no longer has
+    /// would load the shipped data and pass or fail for the wrong reason.
+    /// </summary>
+    public void Replace(string relativePath, string find, string replace) =>
+        Replace(relativePath, text =>
+        {
+            Assert.Contains(find, text, StringComparison.Ordinal);
+            return text.Replace(find, replace, StringComparison.Ordinal);
+        });
+
     /// <summary>Writes one file (its folder created if needed).</summary>
     public void Write(string relativePath, string text)
     {

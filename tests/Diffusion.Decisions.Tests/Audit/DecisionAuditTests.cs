@@ -116,8 +116,10 @@ public sealed class DecisionAuditTests(DiffusionStack stack)
     [Fact]
     public async Task TrailStalled_QueueFull_ResourceExhaustedAtOnce_NotAnsweredUnrecorded_RepeatingRecordsIt()
     {
-        // Audit:QueueCapacity=1: one row in the batch being written, one waiting; a third is refused.
-        await using var small = await stack.StartDecisionsAsync(new Dictionary<string, Uri>(), settings: new Dictionary<string, string?> { ["Audit:QueueCapacity"] = "1" });
+        // Audit:QueueCapacity=1: one row in the batch being written, one waiting; a third is refused. The services are up,
+        // so the calls get the default's patience: under the 2 s of a stack's second Decisions a loaded machine timed the
+        // first Decide out at a downstream call, before it reached the trail.
+        await using var small = await stack.StartDecisionsAsync(new Dictionary<string, Uri>(), settings: new Dictionary<string, string?> { ["Audit:QueueCapacity"] = "1", ["Decisions:CallTimeout"] = "00:00:30" });
         var client = new DecisionService.DecisionServiceClient(small.Channel);
         var (first, second, third) = (Order("stalled-1"), Order("stalled-2"), Order("stalled-3"));
         await using var dataSource = NpgsqlDataSource.Create(stack.AuditLedger);

@@ -160,13 +160,19 @@ public sealed class DiffusionStack : IAsyncLifetime, IAsyncDisposable
         Keep(await DecisionsHost.StartAsync(Addresses, AuditLedger, options.DecisionsSettings, configure, options.MapAlso));
 
     /// <summary>
-    /// A second Decisions instance wired like the first except for <paramref name="overrides"/> (e.g. a service down)
-    /// and, when given, another audit <paramref name="ledger"/> and more <paramref name="settings"/>.
+    /// A second Decisions instance wired like the first except for <paramref name="overrides"/> (e.g. a service down),
+    /// a 2 s <c>Decisions:CallTimeout</c> (so a test of a service down does not wait long) and, when given, another audit
+    /// <paramref name="ledger"/> and more <paramref name="settings"/>, which win over the 2 s.
     /// </summary>
     public Task<GrpcTestServer> StartDecisionsAsync(IReadOnlyDictionary<string, Uri> overrides, string? ledger = null, IReadOnlyDictionary<string, string?>? settings = null)
     {
         var addresses = Addresses.ToDictionary(a => a.Key, a => overrides.GetValueOrDefault(a.Key, a.Value));
-        var configuration = new Dictionary<string, string?>(settings ?? new Dictionary<string, string?>()) { ["Decisions:CallTimeout"] = "00:00:02" };
+        var configuration = new Dictionary<string, string?> { ["Decisions:CallTimeout"] = "00:00:02" };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            configuration[key] = value;
+        }
+
         return DecisionsHost.StartAsync(addresses, ledger ?? AuditLedger, configuration);
     }
 

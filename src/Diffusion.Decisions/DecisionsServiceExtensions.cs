@@ -50,6 +50,7 @@ public static class DecisionsServiceExtensions
             .ValidateOnStart();
         builder.Services.AddHostedService<AuditCheckpointer>();
         builder.AddGrpcServiceClient<Diffusion.Screening.V1.ScreeningService.ScreeningServiceClient>("endusers");
+        builder.AddGrpcServiceClient<Diffusion.Licences.V1.LicenceService.LicenceServiceClient>("endusers");
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<Downstream>();
         builder.Services.AddSingleton<DecisionRuleData>();
@@ -58,6 +59,7 @@ public static class DecisionsServiceExtensions
         builder.Services.AddSingleton<OrderBookStream>();
         builder.Services.AddSingleton<VeuDeployments>();
         builder.Services.AddSingleton<PartyScreening>();
+        builder.Services.AddSingleton<LicenceLookup>();
         return builder;
     }
 }

@@ -36,6 +36,7 @@ public static class EndUsersServiceExtensions
         builder.Services.AddHostedService<MigrationHostedService>();
         builder.Services.AddSingleton<ScreeningStore>();
         builder.Services.AddSingleton<LicenceStore>();
+        builder.Services.AddSingleton<LicenceGrants>();
         builder.Services.AddSingleton<ScreeningCoordinator>();
         builder.Services.AddHostedService<ShippedListLoader>();
         builder.Services.AddGrpc().AddServiceOptions<ScreeningGrpcService>(o => o.MaxReceiveMessageSize = ScreeningGrpcService.MaxListBytes + (1024 * 1024));

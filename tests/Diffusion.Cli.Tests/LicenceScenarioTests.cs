@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Diffusion.Quota.V1;
 using Diffusion.Testing.Hosts;
+using Xunit.Abstractions;
 
 namespace Diffusion.Cli.Tests;
 
@@ -10,7 +11,7 @@ namespace Diffusion.Cli.Tests;
 /// shows what remains as Quota holds it, after a reservation against the bucket and its commit.
 /// </summary>
 [Collection(CliStackCollection.Name)]
-public sealed class LicenceScenarioTests(DiffusionStack stack)
+public sealed class LicenceScenarioTests(DiffusionStack stack, ITestOutputHelper output)
 {
     private readonly string run = Guid.NewGuid().ToString("N")[..8];
 
@@ -76,6 +77,40 @@ public sealed class LicenceScenarioTests(DiffusionStack stack)
         Assert.Equal("600000", only.GetProperty("balance").GetProperty("committed").GetString());
         Assert.Matches(@"│ 1,000,000 TPP\s*│ 400,000\s*│ 600,000\s*│ 0\s*│", table.Output);  // granted, remaining, shipped, reserved
         Assert.Contains("2026-01-15 to 2027-01-15", table.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Decide_AnOrderTheLicenceCovers_AuthorisedUnderIt_TableAndJson()
+    {
+        var number = $"U{run}";
+        var consignee = $"kl-cloud-{run}";
+        await stack.QuotaClient.SetAllocationAsync(new SetAllocationRequest { BucketId = $"lpp/{consignee}/2026", Cap = 0, Reason = "test: LPP used up, so the order needs a licence" });
+        var recorded = await CliRun.RunAsync([.. Record(number).Where(a => a != "--json"), "--rule-set", "aid-2026"], Services);
+        var order = Path.GetTempFileName();
+        try
+        {
+            await File.WriteAllTextAsync(order, $$"""{"order_id":"lic-cli-{{run}}","exporter":"Scenario Servers","destination_country":"MY","consignee":{"id":"{{consignee}}","headquarters_country":"MY"},"as_of":"2026-03-01T00:00:00Z","rule_set":"aid-2026","items":[{"known_chip":"NVIDIA H100 SXM","quantity":8}]}""");
+            var services = new Dictionary<string, string?>(Services) { ["services:decisions:grpc:0"] = stack.Decisions.Address.ToString() };
+            var table = await CliRun.RunAsync(["decide", order, "--dry-run"], services);
+            var json = await CliRun.RunAsync(["decide", order, "--json"], services);
+            var listed = await CliRun.RunAsync(["licence", "list", "--consignee", consignee], Services);
+            output.WriteLine($"{recorded.Output}\n{table.Output}\n{json.Output}\n{listed.Output}");
+
+            Assert.True(recorded.ExitCode == 0, recorded.Error);
+            Assert.Contains("LICENCE.GRANT_DRAWS_ALLOCATION", recorded.Output, StringComparison.Ordinal);
+            Assert.True(table.ExitCode == 0, table.Error);
+            Assert.Contains($"authorised under licence {number}", table.Output, StringComparison.Ordinal);
+            Assert.Contains("LICENCE.COVERS", table.Output, StringComparison.Ordinal);
+            using var decision = JsonDocument.Parse(json.Output);
+            Assert.Equal("DECISION_OUTCOME_UNDER_LICENSE", decision.RootElement.GetProperty("outcome").GetString());
+            Assert.Equal(number, decision.RootElement.GetProperty("licences")[0].GetString());
+            Assert.Equal($"licence/{number}", decision.RootElement.GetProperty("draws")[0].GetProperty("bucket_id").GetString());
+            Assert.Matches(@"│ 1,000,000 TPP\s*│ 873,344\s*│ 0\s*│ 126,656\s*│", listed.Output);  // 8 H100 reserved
+        }
+        finally
+        {
+            File.Delete(order);
+        }
     }
 
     [Theory]

@@ -60,10 +60,12 @@ public static class AccessPolicy
         ["diffusion.screening.v1.ScreeningService/GetScreening"] = Read,
         ["diffusion.screening.v1.ScreeningService/CloseScreening"] = ExportOrService,
 
-        // Granted licences (hosted by EndUsers): officers record them; whoever reads decisions may read them.
+        // Granted licences (hosted by EndUsers): officers record them; whoever reads decisions may read them, and
+        // Decisions (service) finds those that bear on an order.
         ["diffusion.licences.v1.LicenceService/RecordLicence"] = [Roles.Officer],
         ["diffusion.licences.v1.LicenceService/GetLicence"] = Read,
         ["diffusion.licences.v1.LicenceService/ListLicences"] = Read,
+        ["diffusion.licences.v1.LicenceService/FindLicences"] = Read,
     };
 
     /// <summary>

@@ -32,9 +32,10 @@ internal static class LicenceCommands
         var from = new Option<string>("--valid-from") { Description = "First day of validity, YYYY-MM-DD", Required = true };
         var until = new Option<string>("--valid-until") { Description = "Day the licence expires, YYYY-MM-DD (valid until its start)", Required = true };
         var conditions = new Option<string[]>("--condition") { Description = "A condition (rider) as written on the licence (repeat)" };
+        var ruleSet = new Option<string>("--rule-set") { Description = "The rule set whose counting applies (default: the one in force on --valid-from); a Tier 2 licence under the 2025 framework draws the country allocation when recorded" };
         var command = new Command("record", "Officer: record a granted licence and set its quantity at Quota")
         {
-            number, exporter, consignee, consigneeName, destination, eccns, items, tpp, units, value, from, until, conditions,
+            number, exporter, consignee, consigneeName, destination, eccns, items, tpp, units, value, from, until, conditions, ruleSet,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -61,7 +62,7 @@ internal static class LicenceCommands
                 Conditions = { parse.GetValue(conditions) ?? [] },
             };
             var recorded = await new LicenceService.LicenceServiceClient(context.Channel("endusers", parse))
-                .RecordLicenceAsync(new RecordLicenceRequest { Licence = licence }, CliContext.Call(parse, cancellationToken));
+                .RecordLicenceAsync(new RecordLicenceRequest { Licence = licence, RuleSet = parse.GetValue(ruleSet) ?? "" }, CliContext.Call(parse, cancellationToken));
 
             // The quantity is the cap of the licence's bucket. Setting it again to the same figure changes nothing, so a
             // record that failed here can be run again.
@@ -74,7 +75,7 @@ internal static class LicenceCommands
                 },
                 CliContext.Call(parse, cancellationToken));
             recorded.Balance = cap.Balance;
-            context.Show(parse, recorded, () => Table([recorded], "licence recorded"));
+            context.Show(parse, recorded, () => new Rows(Table([recorded], "licence recorded"), Views.Reasons(recorded.Reasons)));
             return 0;
         });
         return command;

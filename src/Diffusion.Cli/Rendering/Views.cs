@@ -17,6 +17,7 @@ internal static class Views
     {
         DecisionOutcome.NoLicenseRequired => "no licence required",
         DecisionOutcome.LicenseException => "licence exception",
+        DecisionOutcome.UnderLicense => "authorised under licence",
         DecisionOutcome.LicenseRequired => "licence required",
         DecisionOutcome.PresumptionOfDenial => "presumption of denial",
         DecisionOutcome.HeldForReview => "held for review",
@@ -27,19 +28,25 @@ internal static class Views
     {
         DecisionOutcome.NoLicenseRequired => "green",
         DecisionOutcome.LicenseException => "green",
+        DecisionOutcome.UnderLicense => "green",
         DecisionOutcome.LicenseRequired => "yellow",
         DecisionOutcome.PresumptionOfDenial => "red",
         DecisionOutcome.HeldForReview => "yellow",
         _ => "grey",
     };
 
-    /// <summary>"licence exception LPP", "licence required (case-by-case, with conditions)".</summary>
+    /// <summary>"licence exception LPP", "authorised under licence D123", "licence required (case-by-case, with conditions)".</summary>
     public static string Headline(DecideResponse decision)
     {
         var text = OutcomeText(decision.Outcome);
         if (decision.LicenseException.Length > 0)
         {
             text += " " + decision.LicenseException;
+        }
+
+        if (decision.Outcome == DecisionOutcome.UnderLicense)
+        {
+            text += " " + string.Join(", ", decision.Licences);
         }
 
         if (decision.ReviewPolicy.Length > 0 && decision.Outcome != DecisionOutcome.PresumptionOfDenial)
@@ -113,6 +120,7 @@ internal static class Views
         {
             var needs = OutcomeText(item.Outcome)
                 + (item.LicenseException.Length > 0 ? " " + item.LicenseException : "")
+                + (item.Licence.Length > 0 ? " " + item.Licence : "")
                 + (item.ReviewPolicy.Length > 0 ? $" ({item.ReviewPolicy})" : "");
             table.AddRow(
                 item.Index.ToString(Invariant),

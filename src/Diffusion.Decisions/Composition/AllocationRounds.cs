@@ -5,7 +5,7 @@ namespace Diffusion.Decisions.Composition;
 /// <summary>
 /// What the next plan of an order may assume after a round found buckets short (Quota refused the reservation, or a
 /// dry run's balances were too small): the mechanisms of the short draws are ruled out (LPP → the country allocation
-/// → beyond it; a China share used up, or never recorded). The rounds are bounded: no progress, or more than <see cref="ReservationIds.MaxRounds"/> rounds, ends them.
+/// → beyond it; a China share used up, or never recorded; a granted licence without enough left). The rounds are bounded: no progress, or more than <see cref="ReservationIds.MaxRounds"/> rounds, ends them.
 /// </summary>
 internal static class AllocationRounds
 {
@@ -32,11 +32,17 @@ internal static class AllocationRounds
                 DrawMechanism.NationalVeu => next with { NveuExhausted = true },
                 DrawMechanism.ChinaShare when unknownBuckets.Contains(draw.BucketId) => next with { ChinaShareUnrecorded = true },
                 DrawMechanism.ChinaShare => next with { ChinaShareExhausted = true },
+                DrawMechanism.Licence => next with { ExhaustedLicences = next.ExhaustedLicences.Add(LicenceNumber(draw.BucketId)) },
                 _ => next,
             };
         }
 
-        // Nothing ruled out: the same plan would come again.
+        // Nothing ruled out: the same plan would come again. (A licence already ruled out leaves the same set.)
         return next == state ? null : next;
     }
+
+    private static string LicenceNumber(string bucketId) =>
+        Diffusion.Rules.Quotas.BucketId.TryParse(bucketId, out var bucket, out _) && bucket!.Kind == Diffusion.Rules.Quotas.BucketKind.Licence
+            ? bucket.Entity!
+            : throw new InvalidOperationException($"a licence draw on {bucketId}, which is not a licence bucket");
 }

@@ -18,12 +18,15 @@ namespace Diffusion.Decisions.Composition;
 /// <summary>
 /// Decides one order: classifies its lines, evaluates model weights, checks the consignee's VEU, runs the decision rules
 /// and reserves what the order draws in one all-or-nothing Reserve. When Quota refuses a plan (a bucket too small) the
-/// next plan is decided knowing it (LPP → licence drawing the country allocation → beyond the allocation).
+/// next plan is decided knowing it (LPP → licence drawing the country allocation → beyond the allocation; a granted
+/// licence too small → the licence it would need). When a line needs a licence, the granted licences that bear on the
+/// order are asked for once (EndUsers) and one that covers a line is drawn instead.
 /// Any service down: UNAVAILABLE, nothing reserved.
 /// </summary>
 internal sealed partial class OrderDecider(
     ItemClassifier classifier,
     PartyScreening screening,
+    LicenceLookup licenceLookup,
     ModelWeightsService.ModelWeightsServiceClient modelWeights,
     EndUserService.EndUserServiceClient endUsers,
     QuotaService.QuotaServiceClient quota,
@@ -91,12 +94,30 @@ internal sealed partial class OrderDecider(
         var context = DecisionContextFactory.Create(ruleSet, asOfDay, parties, veu, items);
 
         var allocations = AllocationState.Unknown;
+        var licencesAsked = false;
+        Reason? licenceNote = null;
         for (var round = 1; ; round++)
         {
             var decision = DecisionEvaluator.Default.Evaluate(context with { Allocations = allocations });
+            if (!licencesAsked && decision.Items.Any(i => i.Outcome is Outcome.LicenseRequired or Outcome.PresumptionOfDenial))
+            {
+                // Only an order that needs a licence asks for the granted ones (one call per order).
+                licencesAsked = true;
+                if (await licenceLookup.FindAsync(order, cancellationToken).ConfigureAwait(false) is { } found)
+                {
+                    context = context with { Licences = found };
+                    decision = DecisionEvaluator.Default.Evaluate(context with { Allocations = allocations });
+                }
+                else
+                {
+                    licenceNote = context.Rules.Cite("granted_licence").Reason(
+                        "LICENCE.LOOKUP_UNAVAILABLE",
+                        "the granted licences could not be read (endusers unavailable): the order is decided as one without a licence");
+                }
+            }
             if (decision.Draws.Count == 0)
             {
-                return Answer(order, ruleSet.Id, posture, decision, lines, allocations, null, null);
+                return Answer(order, ruleSet.Id, posture, decision, lines, allocations, null, null, licenceNote);
             }
 
             HashSet<string> shortBuckets;
@@ -107,7 +128,7 @@ internal sealed partial class OrderDecider(
                 (shortBuckets, unknownBuckets) = await ShortBucketsByBalanceAsync(ruleSet.Id, decision.Draws, cancellationToken).ConfigureAwait(false);
                 if (shortBuckets.Count == 0)
                 {
-                    return Answer(order, ruleSet.Id, posture, decision, lines, allocations, null, null);
+                    return Answer(order, ruleSet.Id, posture, decision, lines, allocations, null, null, licenceNote);
                 }
             }
             else
@@ -117,7 +138,7 @@ internal sealed partial class OrderDecider(
                 Log.Reserved(logger, order.OrderId, reservationId, reserved.Outcome);
                 if (reserved.Outcome == ReserveOutcome.Reserved)
                 {
-                    return Answer(order, ruleSet.Id, posture, decision, lines, allocations, reservationId, reserved.ExpiresAt);
+                    return Answer(order, ruleSet.Id, posture, decision, lines, allocations, reservationId, reserved.ExpiresAt, licenceNote);
                 }
 
                 var insufficient = decision.Draws
@@ -282,8 +303,8 @@ internal sealed partial class OrderDecider(
             catch (RpcException e) when (e.StatusCode == StatusCode.NotFound)
             {
                 // Not created yet: Quota creates it from the rule set's allocations on first use, full. A China share
-                // bucket is never in the rules: until an officer records US shipments it covers nothing.
-                return (d.BucketId, Short: d.Mechanism == DrawMechanism.ChinaShare, Unknown: true);
+                // or licence bucket is never in the rules: until an officer sets it, it covers nothing.
+                return (d.BucketId, Short: d.Mechanism is DrawMechanism.ChinaShare or DrawMechanism.Licence, Unknown: true);
             }
         })).ConfigureAwait(false);
         return (
@@ -312,9 +333,15 @@ internal sealed partial class OrderDecider(
         IReadOnlyDictionary<int, ClassifiedLine> lines,
         AllocationState allocations,
         string? reservationId,
-        Timestamp? expiresAt)
+        Timestamp? expiresAt,
+        Reason? licenceNote)
     {
         var response = decision.ToProto(order.OrderId, ruleSet, lines);
+        if (licenceNote is not null)
+        {
+            response.Reasons.Add(licenceNote.ToProto());
+        }
+
         response.EnforcementPosture = posture.Name;
         response.Reasons.Insert(0, posture.Reason.ToProto());
 

@@ -12,6 +12,7 @@ internal static class DecisionMapping
     {
         Outcome.NoLicenseRequired => DecisionOutcome.NoLicenseRequired,
         Outcome.LicenseException => DecisionOutcome.LicenseException,
+        Outcome.UnderLicense => DecisionOutcome.UnderLicense,
         Outcome.LicenseRequired => DecisionOutcome.LicenseRequired,
         Outcome.PresumptionOfDenial => DecisionOutcome.PresumptionOfDenial,
         Outcome.HeldForReview => DecisionOutcome.HeldForReview,
@@ -33,6 +34,7 @@ internal static class DecisionMapping
             NoLicenseBasis = decision.NoLicenseBasis,
         };
         response.Questions.AddRange(decision.Questions.Select(q => q.ToProto()));
+        response.Licences.AddRange(decision.Items.Where(i => i.Licence is not null).Select(i => i.Licence!.Number).Distinct().Order(StringComparer.Ordinal));
         response.Draws.AddRange(decision.Draws.Select(d => new Quota.V1.Draw { BucketId = d.BucketId, Tpp = d.Tpp }));
         foreach (var item in decision.Items)
         {
@@ -51,6 +53,7 @@ internal static class DecisionMapping
                 LicenseException = item.LicenseException,
                 ReviewPolicy = item.ReviewPolicy,
                 NoLicenseBasis = item.NoLicenseBasis,
+                Licence = item.Licence?.Number ?? "",
             };
             proto.LicenseExceptions.AddRange(line.LicenseExceptions.Order(StringComparer.Ordinal));
             response.Items.Add(proto);

@@ -2,11 +2,12 @@ using Diffusion.EndUsers.Deployments;
 using Diffusion.EndUsers.Licences;
 using Diffusion.EndUsers.Quota;
 using Diffusion.Licences.V1;
+using Diffusion.Rules.Hosting;
 using Diffusion.Rules.Quotas;
 using Diffusion.ServiceDefaults.Security;
 using Google.Protobuf.WellKnownTypes;
 using Grpc.Core;
-using DomainUnit = Diffusion.EndUsers.Licences.QuantityUnit;
+using DomainUnit = Diffusion.Rules.Decisions.LicenceUnit;
 
 namespace Diffusion.EndUsers.Grpc;
 
@@ -16,10 +17,13 @@ namespace Diffusion.EndUsers.Grpc;
 /// number, UNAVAILABLE when PostgreSQL or (for the remaining quantity) Quota is unreachable. Get and List answer each
 /// licence with its Quota bucket's balance: what remains is what Quota holds, never a second count kept here.
 /// </summary>
-internal sealed class LicenceGrpcService(LicenceStore store, NveuQuota quota, TimeProvider time) : LicenceService.LicenceServiceBase
+internal sealed class LicenceGrpcService(LicenceStore store, LicenceGrants grants, NveuQuota quota, TimeProvider time) : LicenceService.LicenceServiceBase
 {
     /// <summary>Most ECCNs, items or conditions one licence may list.</summary>
     public const int MaxListed = 64;
+
+    /// <summary>Most licences FindLicences answers for one order.</summary>
+    public const int MaxFound = 100;
 
     public override Task<Licence> RecordLicence(RecordLicenceRequest request, ServerCallContext context) =>
         StatusGuard.Guard(async () =>
@@ -57,7 +61,41 @@ internal sealed class LicenceGrpcService(LicenceStore store, NveuQuota quota, Ti
                 Listed(l.Conditions, "licence.conditions", ServiceDefaults.RequestText.MaxTextLength),
                 CallerIdentity.Subject(context),
                 now.AddTicks(-(now.Ticks % TimeSpan.TicksPerMicrosecond)));
-            return ToProto(await store.RecordAsync(record, context.CancellationToken));
+            var counting = grants.CountingOf(record, RequestFields.OptionalId(request.RuleSet, "rule_set"));
+            record = record with { AllocationBucketId = counting.BucketId };
+
+            // Other terms under a recorded number are refused (the store answers ALREADY_EXISTS) before anything is
+            // drawn for them.
+            if (await store.GetAsync(number, context.CancellationToken) is { } stored && !stored.SameTerms(record))
+            {
+                await store.RecordAsync(record, context.CancellationToken);
+            }
+
+            // At grant: reserve the country allocation, record, then commit; a failure between leaves a reservation
+            // that a retry (same number, same id) reuses, or that expires.
+            if (counting.BucketId.Length > 0)
+            {
+                await grants.ReserveAsync(record, counting, context.CancellationToken);
+            }
+
+            var recorded = ToProto(await store.RecordAsync(record, context.CancellationToken));
+            if (counting.BucketId.Length > 0)
+            {
+                await grants.CommitAsync(number, context.CancellationToken);
+            }
+
+            recorded.Reasons.Add(counting.Reason.ToProto());
+            return recorded;
+        });
+
+    public override Task<ListLicencesResponse> FindLicences(FindLicencesRequest request, ServerCallContext context) =>
+        StatusGuard.Guard(async () =>
+        {
+            var exporter = RequestFields.OptionalId(request.Exporter, "exporter");
+            var consignee = RequestFields.Id(request.ConsigneeId, "consignee_id");
+            var destination = RequestFields.Country(request.DestinationCountry, "destination_country");
+            var licences = await store.FindAsync(exporter, consignee, destination, MaxFound, context.CancellationToken);
+            return new ListLicencesResponse { Licences = { licences.Select(ToProto) } };
         });
 
     public override Task<Licence> GetLicence(GetLicenceRequest request, ServerCallContext context) =>
@@ -108,6 +146,7 @@ internal sealed class LicenceGrpcService(LicenceStore store, NveuQuota quota, Ti
         RecordedBy = l.RecordedBy,
         RecordedAt = Timestamp.FromDateTimeOffset(l.RecordedAt),
         BucketId = BucketId.ForLicence(l.Number),
+        AllocationBucketId = l.AllocationBucketId,
     };
 
     // A licence number is the last segment of its Quota bucket id, so it follows that grammar.

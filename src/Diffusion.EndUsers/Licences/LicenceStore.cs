@@ -1,17 +1,8 @@
 using Diffusion.EndUsers.Storage;
+using Diffusion.Rules.Decisions;
 using Npgsql;
 
 namespace Diffusion.EndUsers.Licences;
-
-/// <summary>How a licence counts its quantity.</summary>
-internal enum QuantityUnit
-{
-    /// <summary>Whole TPP (total processing performance).</summary>
-    Tpp = 1,
-
-    /// <summary>Units of the items it names.</summary>
-    Units = 2,
-}
 
 /// <summary>A granted export licence as an officer recorded it.</summary>
 internal sealed record LicenceRecord(
@@ -22,7 +13,7 @@ internal sealed record LicenceRecord(
     string DestinationCountry,
     IReadOnlyList<string> Eccns,
     IReadOnlyList<string> Items,
-    QuantityUnit Unit,
+    LicenceUnit Unit,
     long Quantity,
     long ValueUsd,
     DateTimeOffset ValidFrom,
@@ -31,6 +22,12 @@ internal sealed record LicenceRecord(
     string RecordedBy,
     DateTimeOffset RecordedAt)
 {
+    /// <summary>
+    /// The country allocation bucket its TPP was drawn from when it was recorded (granted), or "" when the rule set
+    /// does not count it there.
+    /// </summary>
+    public string AllocationBucketId { get; init; } = "";
+
     /// <summary>The same licence, whoever recorded it and when (a retried RecordLicence).</summary>
     public bool SameTerms(LicenceRecord other) =>
         (Number, Exporter, ConsigneeId, ConsigneeName, DestinationCountry, Unit, Quantity, ValueUsd, ValidFrom, ValidUntil)
@@ -43,17 +40,17 @@ internal sealed record LicenceRecord(
 /// <summary>The <c>endusers.licences</c> table (PostgreSQL, the EndUsers ledger). Rows are never changed.</summary>
 internal sealed class LicenceStore(NpgsqlDataSource dataSource)
 {
-    private const string Columns = "number, exporter, consignee_id, consignee_name, destination_country, eccns, items, quantity_unit, quantity, value_usd, valid_from, valid_until, conditions, recorded_by, recorded_at";
+    private const string Columns = "number, exporter, consignee_id, consignee_name, destination_country, eccns, items, quantity_unit, quantity, value_usd, valid_from, valid_until, conditions, recorded_by, recorded_at, allocation_bucket_id";
 
     /// <summary>Records <paramref name="licence"/>; a retry of the same terms answers the stored row.</summary>
     public async Task<LicenceRecord> RecordAsync(LicenceRecord licence, CancellationToken cancellationToken)
     {
-        await using var insert = dataSource.CreateCommand($"INSERT INTO endusers.licences ({Columns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) ON CONFLICT (number) DO NOTHING");
+        await using var insert = dataSource.CreateCommand($"INSERT INTO endusers.licences ({Columns}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) ON CONFLICT (number) DO NOTHING");
         foreach (var value in new object[]
         {
             licence.Number, licence.Exporter, licence.ConsigneeId, licence.ConsigneeName, licence.DestinationCountry, licence.Eccns.ToArray(),
             licence.Items.ToArray(), (short)licence.Unit, licence.Quantity, licence.ValueUsd, licence.ValidFrom, licence.ValidUntil,
-            licence.Conditions.ToArray(), licence.RecordedBy, licence.RecordedAt,
+            licence.Conditions.ToArray(), licence.RecordedBy, licence.RecordedAt, licence.AllocationBucketId,
         })
         {
             insert.Parameters.AddWithValue(value);
@@ -81,6 +78,16 @@ internal sealed class LicenceStore(NpgsqlDataSource dataSource)
             [consigneeId, destination, exporter],
             cancellationToken);
 
+    /// <summary>
+    /// The licences that bear on an order: every licence of the consignee, and every licence of the exporter for the
+    /// destination; soonest to expire first, at most <paramref name="limit"/>.
+    /// </summary>
+    public Task<List<LicenceRecord>> FindAsync(string exporter, string consigneeId, string destination, int limit, CancellationToken cancellationToken) =>
+        ReadAsync(
+            "WHERE consignee_id = $1 OR (destination_country = $2 AND lower(exporter) = lower($3)) ORDER BY valid_until, number LIMIT $4",
+            [consigneeId, destination, exporter, limit],
+            cancellationToken);
+
     private async Task<List<LicenceRecord>> ReadAsync(string where, object[] parameters, CancellationToken cancellationToken)
     {
         await using var command = dataSource.CreateCommand($"SELECT {Columns} FROM endusers.licences {where}");
@@ -95,9 +102,12 @@ internal sealed class LicenceStore(NpgsqlDataSource dataSource)
         {
             result.Add(new LicenceRecord(
                 reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
-                reader.GetFieldValue<string[]>(5), reader.GetFieldValue<string[]>(6), (QuantityUnit)reader.GetInt16(7), reader.GetInt64(8), reader.GetInt64(9),
+                reader.GetFieldValue<string[]>(5), reader.GetFieldValue<string[]>(6), (LicenceUnit)reader.GetInt16(7), reader.GetInt64(8), reader.GetInt64(9),
                 reader.GetFieldValue<DateTimeOffset>(10), reader.GetFieldValue<DateTimeOffset>(11), reader.GetFieldValue<string[]>(12), reader.GetString(13),
-                reader.GetFieldValue<DateTimeOffset>(14)));
+                reader.GetFieldValue<DateTimeOffset>(14))
+            {
+                AllocationBucketId = reader.GetString(15),
+            });
         }
 
         return result;

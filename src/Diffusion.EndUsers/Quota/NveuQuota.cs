@@ -28,15 +28,20 @@ internal sealed class NveuQuota(QuotaService.QuotaServiceClient client, IOptions
 
     /// <summary>Reserves <paramref name="tpp"/> against the NVEU's bucket for <paramref name="country"/>.</summary>
     /// <remarks><paramref name="ruleSetId"/> gives the bucket's cap when Quota creates it on first use.</remarks>
-    public async Task<NveuReservation> ReserveAsync(
-        string reservationId, string veuId, string country, long tpp, string ruleSetId, CancellationToken cancellationToken)
+    public Task<NveuReservation> ReserveAsync(
+        string reservationId, string veuId, string country, long tpp, string ruleSetId, CancellationToken cancellationToken) =>
+        ReserveBucketAsync(reservationId, BucketId(veuId, country), tpp, ruleSetId, cancellationToken);
+
+    /// <summary>Reserves <paramref name="tpp"/> against any bucket (a licence's grant draws its country allocation).</summary>
+    public async Task<NveuReservation> ReserveBucketAsync(
+        string reservationId, string bucketId, long tpp, string ruleSetId, CancellationToken cancellationToken)
     {
         var request = new ReserveRequest
         {
             ReservationId = reservationId,
             RuleSet = ruleSetId,
             TtlSeconds = (uint)options.Value.ReservationTtl.TotalSeconds,
-            Draws = { new Draw { BucketId = BucketId(veuId, country), Tpp = tpp } },
+            Draws = { new Draw { BucketId = bucketId, Tpp = tpp } },
         };
         var response = await CallAsync(
             "Reserve", cancellationToken, deadline => client.ReserveAsync(request, deadline: deadline, cancellationToken: cancellationToken).ResponseAsync);

@@ -7,7 +7,8 @@ namespace Diffusion.Rules.Decisions;
 /// <param name="ReviewPolicy">The review policy where a licence is required, or "".</param>
 /// <param name="Draw">The allocation the line draws.</param>
 /// <param name="NoLicenseBasis">Where no licence is required because of who the consignee is: that basis, else "".</param>
-public sealed record ItemDecision(ClassifiedItem Item, Outcome Outcome, string LicenseException, string ReviewPolicy, DrawMechanism Draw, string NoLicenseBasis = "");
+/// <param name="Licence">Under a granted licence: that licence, else null.</param>
+public sealed record ItemDecision(ClassifiedItem Item, Outcome Outcome, string LicenseException, string ReviewPolicy, DrawMechanism Draw, string NoLicenseBasis = "", GrantedLicence? Licence = null);
 
 /// <summary>An amount the order draws from one bucket, in whole TPP.</summary>
 public sealed record PlannedDraw(string BucketId, long Tpp, DrawMechanism Mechanism);

@@ -74,8 +74,14 @@ public sealed record AllocationState(
     bool ChinaShareExhausted = false,
     bool ChinaShareUnrecorded = false)
 {
+    /// <summary>
+    /// Granted licences whose bucket cannot cover the order (what remains is too little, or its quantity was never set
+    /// at Quota), by number.
+    /// </summary>
+    public System.Collections.Immutable.ImmutableSortedSet<string> ExhaustedLicences { get; init; } = [];
+
     /// <summary>Some bucket is known to be too small.</summary>
-    public bool AnyExhausted => LppExhausted || CountryAllocationExhausted || NveuExhausted || ChinaShareExhausted;
+    public bool AnyExhausted => LppExhausted || CountryAllocationExhausted || NveuExhausted || ChinaShareExhausted || !ExhaustedLicences.IsEmpty;
 
     /// <summary>Nothing known to be exhausted.</summary>
     public static AllocationState Unknown { get; } = new();
@@ -118,6 +124,12 @@ public sealed record DecisionContext(
 
     /// <summary>The affiliates (50 %) rule, when the rules directory has it.</summary>
     public AffiliatesRuleData? Affiliates { get; init; }
+
+    /// <summary>
+    /// The granted licences that bear on the order: the consignee's and the exporter's for the destination (EndUsers'
+    /// FindLicences), matching or not, so the decision can say why one does not cover it.
+    /// </summary>
+    public IReadOnlyList<GrantedLicence> Licences { get; init; } = [];
 
     /// <summary>The exporter as the order names it, or "" (its China/Macau share is counted per exporter).</summary>
     public string Exporter { get; init; } = "";

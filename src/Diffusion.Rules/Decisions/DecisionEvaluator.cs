@@ -4,8 +4,9 @@ namespace Diffusion.Rules.Decisions;
 
 /// <summary>
 /// Runs every rule over an order (no short-circuit), then decides each line: no requirement means no licence; an
-/// available authorisation lifts the requirements; otherwise the strictest requirement, after review-policy changes,
-/// decides. The order takes its strictest line's outcome.
+/// available authorisation lifts the requirements; a granted licence that covers the line lifts what remains (unless
+/// the line is held for review); otherwise the strictest requirement, after review-policy changes, decides. The order
+/// takes its strictest line's outcome.
 /// </summary>
 public sealed class DecisionEvaluator(IReadOnlyList<IDecisionRule> rules)
 {
@@ -33,6 +34,7 @@ public sealed class DecisionEvaluator(IReadOnlyList<IDecisionRule> rules)
         new CountryAllocationExhaustedRule(),
         new ModelWeightsRule(),
         new AffiliatesRule(),
+        new GrantedLicenceRule(),
     ];
 
     /// <summary>An evaluator over every rule.</summary>
@@ -114,6 +116,13 @@ public sealed class DecisionEvaluator(IReadOnlyList<IDecisionRule> rules)
             }
         }
 
+        // A licence BIS granted for this export authorises it whatever the review policy of an application would be
+        // (15 CFR 750.7(a)); a hold is not a licence requirement and stays.
+        if (findings.LicenceFor(item.Index) is { } licence && !requirements.Exists(r => r.Outcome == Outcome.HeldForReview))
+        {
+            return new ItemDecision(item, Outcome.UnderLicense, "", "", DrawMechanism.Licence, Licence: licence);
+        }
+
         var strictest = requirements.MaxBy(r => r.Outcome)!;
         var draw = strictest.Outcome == Outcome.PresumptionOfDenial ? DrawMechanism.None : strictest.Draw;
         return new ItemDecision(item, strictest.Outcome, "", strictest.ReviewPolicy, draw);
@@ -142,12 +151,16 @@ public sealed class DecisionEvaluator(IReadOnlyList<IDecisionRule> rules)
         DrawMechanism.NationalVeu => context.Rules.NveuBucketId(context.Veu?.Id ?? "", context.DestinationCountry),
         DrawMechanism.ChinaShare => Quotas.BucketId.ForChinaShare(context.Exporter, item.Item.Description)
             ?? throw new InvalidOperationException("a China share draw needs an exporter and a product"),
+        DrawMechanism.Licence => item.Licence?.BucketId ?? throw new InvalidOperationException("a licence draw needs its licence"),
         _ => throw new ArgumentOutOfRangeException(nameof(item), item.Draw, "draws nothing"),
     };
 
     // Every bucket counts whole TPP; a China share bucket counts the TPP shipped to the US, so an order draws its TPP
-    // divided by the share (ShareDraw).
-    private static long Amount(DecisionContext context, ItemDecision item) => item.Draw == DrawMechanism.ChinaShare
-        ? context.Rules.CaseByCase!.ShareDraw(item.Item.WholeTpp)
-        : item.Item.WholeTpp;
+    // divided by the share (ShareDraw); a licence counted in units draws the line's quantity.
+    private static long Amount(DecisionContext context, ItemDecision item) => item.Draw switch
+    {
+        DrawMechanism.ChinaShare => context.Rules.CaseByCase!.ShareDraw(item.Item.WholeTpp),
+        DrawMechanism.Licence => item.Licence!.Draw(item.Item),
+        _ => item.Item.WholeTpp,
+    };
 }

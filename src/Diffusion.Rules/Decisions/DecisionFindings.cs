@@ -29,6 +29,7 @@ public sealed class DecisionFindings
     private readonly Dictionary<int, List<Authorization>> authorizations = [];
     private readonly Dictionary<int, List<PolicyChange>> policyChanges = [];
     private readonly List<Reason> questions = [];
+    private readonly Dictionary<int, GrantedLicence> licences = [];
 
     /// <summary>Every reason, in the order the rules found them.</summary>
     public IReadOnlyList<Reason> Reasons => reasons;
@@ -66,6 +67,19 @@ public sealed class DecisionFindings
         Get(policyChanges, item.Index).Add(change);
         reasons.Add(reason);
     }
+
+    /// <summary>
+    /// Records the granted licence that covers an item where it needs a licence, with the reason (the first recorded
+    /// for an item is kept).
+    /// </summary>
+    public void License(ClassifiedItem item, GrantedLicence licence, Reason reason)
+    {
+        licences.TryAdd(item.Index, licence);
+        reasons.Add(reason);
+    }
+
+    /// <summary>The granted licence covering an item, or null.</summary>
+    public GrantedLicence? LicenceFor(int index) => licences.GetValueOrDefault(index);
 
     /// <summary>The requirements found for an item.</summary>
     public IReadOnlyList<Requirement> RequirementsFor(int index) => requirements.GetValueOrDefault(index) ?? [];

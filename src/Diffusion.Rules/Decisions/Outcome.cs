@@ -9,17 +9,23 @@ public enum Outcome
     /// <summary>A licence would be required, but a licence exception (or a VEU authorisation) covers the export.</summary>
     LicenseException = 2,
 
+    /// <summary>
+    /// A licence is required and a granted licence covers the export: valid on the day, for this exporter, consignee,
+    /// destination and item, with enough of its quantity left (15 CFR 750.7).
+    /// </summary>
+    UnderLicense = 3,
+
     /// <summary>A licence is required; the review policy says how an application is reviewed.</summary>
-    LicenseRequired = 3,
+    LicenseRequired = 4,
 
     /// <summary>
     /// Not decided until questions are resolved (a listed owner of unknown share, Red Flag 29): neither approved nor
     /// denied. An exception or approved-consignee basis does not lift it.
     /// </summary>
-    HeldForReview = 4,
+    HeldForReview = 5,
 
     /// <summary>A licence is required and applications are reviewed under a presumption of denial.</summary>
-    PresumptionOfDenial = 5,
+    PresumptionOfDenial = 6,
 }
 
 /// <summary>Which allocation an authorised export draws down.</summary>
@@ -39,4 +45,7 @@ public enum DrawMechanism
 
     /// <summary>The exporter's China/Macau share of its US shipments of the product (91 FR 1684).</summary>
     ChinaShare = 4,
+
+    /// <summary>A granted licence's bucket <c>licence/&lt;number&gt;</c>: TPP or units, as the licence counts.</summary>
+    Licence = 5,
 }

@@ -59,6 +59,10 @@ public sealed class MatchingTests
     [InlineData("Handel Straße GmbH", "handel strasse")]
     [InlineData("ООО Рога и Копыта", "roga i kopyta")]
     [InlineData("The Co., Ltd.", "")]
+    [InlineData("Banco de Venezuela", "banco de venezuela")]
+    [InlineData("Grupo Industrial S.A. de C.V.", "grupo industrial")]
+    [InlineData("Hydro AS", "hydro")]
+    [InlineData("As Sahab Trading AB", "as sahab trading")]
     public void Normalize_CaseAccentsPunctuationAndLegalFormsAside(string name, string normal) =>
         Assert.Equal(normal, PartyName.Normalize(name));
 

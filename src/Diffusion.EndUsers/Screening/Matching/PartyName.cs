@@ -10,13 +10,18 @@ namespace Diffusion.EndUsers.Screening.Matching;
 /// </summary>
 public static class PartyName
 {
-    // Legal-form and filler tokens: they say what kind of company, not which one.
+    // Legal-form and filler tokens: they say what kind of company, not which one. Dropped wherever they stand.
     private static readonly HashSet<string> Dropped = new(StringComparer.Ordinal)
     {
         "the", "co", "company", "corp", "corporation", "inc", "incorporated", "ltd", "limited", "llc", "llp", "plc",
-        "gmbh", "ag", "sa", "bv", "nv", "pte", "pty", "jsc", "ojsc", "pjsc", "cjsc", "oao", "ooo", "zao", "sarl", "srl",
-        "spa", "kk", "ab", "as", "oy", "sdn", "bhd", "fze", "fzco", "fzc", "fz", "llc.", "de", "cv",
+        "gmbh", "ag", "bv", "nv", "pte", "pty", "jsc", "ojsc", "pjsc", "cjsc", "oao", "ooo", "zao", "sarl", "srl",
+        "spa", "kk", "oy", "sdn", "bhd", "fze", "fzco", "fzc", "fz", "cv",
     };
+
+    // Legal forms that are also words of names ("Banco de Venezuela", "Hydro AS" against "As Sahab", "Sa Pa"): dropped
+    // only in the run of legal forms that ends a name ("S.A. de C.V.", "AS", "AB"), so that "Banco de Venezuela" does
+    // not become an exact match for "Banco Venezuela".
+    private static readonly HashSet<string> DroppedAtTheEnd = new(StringComparer.Ordinal) { "sa", "as", "ab", "de" };
 
     /// <summary>The normal form of <paramref name="name"/> (empty for a name of nothing but punctuation and legal forms).</summary>
     public static string Normalize(string? name)
@@ -56,7 +61,13 @@ public static class PartyName
             }
         }
 
-        return string.Join(' ', tokens.Where(t => !Dropped.Contains(t)));
+        var end = tokens.Count;
+        while (end > 0 && (Dropped.Contains(tokens[end - 1]) || DroppedAtTheEnd.Contains(tokens[end - 1])))
+        {
+            end--;
+        }
+
+        return string.Join(' ', tokens.Take(end).Where(t => !Dropped.Contains(t)));
     }
 
     /// <summary>The tokens of a normal form in order, so word order does not matter ("Technologies Huawei").</summary>

@@ -74,7 +74,6 @@ internal sealed partial class OrderDecider(
     private async Task<DecideResponse> DecideClearedAsync(
         DecideRequest order, RuleSet ruleSet, EnforcementPosture posture, DateTimeOffset asOf, DateOnly asOfDay, Timestamp asOfStamp, bool reserve, ClassificationMemo? memo, CancellationToken cancellationToken)
     {
-
         var linesTask = classifier.ClassifyAsync(order, ruleSet.Id, asOfStamp, memo, cancellationToken);
         var weightsTask = EvaluateWeightsAsync(order, ruleSet.Id, asOfStamp, cancellationToken);
         await Task.WhenAll(linesTask, weightsTask).ConfigureAwait(false);

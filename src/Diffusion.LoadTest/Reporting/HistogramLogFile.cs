@@ -13,7 +13,6 @@ internal sealed class HistogramLogFile : IDisposable
     private readonly MemoryStream _buffer = new();
     private readonly HistogramLogWriter _writer;
     private readonly FileStream _file;
-    private int _drained;
 
     public HistogramLogFile(string path, DateTime startTime)
     {
@@ -29,11 +28,14 @@ internal sealed class HistogramLogFile : IDisposable
         Drain();
     }
 
+    // Moves what the writer has flushed into the buffer to the file, then empties the buffer, so each interval costs
+    // its own lines (copying the whole growing buffer each time meant, by the end of the million-reservation run, a
+    // copy of each worker's whole log, about 5 MB in UTF-16, per call kind per second). The writer keeps writing at the buffer's position, now 0; it writes its
+    // byte-order mark only once, and the TrimStart drops that one.
     private void Drain()
     {
-        var bytes = _buffer.ToArray();
-        var text = Encoding.Unicode.GetString(bytes, _drained, bytes.Length - _drained).TrimStart('\uFEFF');
-        _drained = bytes.Length;
+        var text = Encoding.Unicode.GetString(_buffer.GetBuffer(), 0, (int)_buffer.Length).TrimStart('\uFEFF');
+        _buffer.SetLength(0);
         _file.Write(Encoding.UTF8.GetBytes(text));
         _file.Flush();
     }

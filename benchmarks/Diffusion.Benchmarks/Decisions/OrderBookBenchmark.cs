@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Diffusion.Benchmarks.Baseline;
 using Diffusion.Decisions.V1;
+using Diffusion.Testing.Auth;
 using Diffusion.Testing.Hosts;
 using Google.Protobuf;
 using Grpc.Core;
@@ -13,7 +14,7 @@ namespace Diffusion.Benchmarks.Decisions;
 /// unary call, interleaved in one run (baseline, stream, unary, baseline). The book is a JSON Lines file of
 /// DecideRequest, e.g. from <c>diffusion-loadtest orderbook --count 100000 --out book.jsonl</c>.
 /// Arguments: <c>book.jsonl [--window N (Decisions:StreamWindow, default 64)] [--callers N (unary, default 64)]
-/// [--unary-orders N (default 20000)] [--serve (keep the stack up for the CLI and print its address)]</c>.
+/// [--unary-orders N (default 20000)] [--serve (keep the stack up for the CLI and print its address and a bearer token)]</c>.
 /// </summary>
 internal sealed class OrderBookBenchmark : IBenchmark
 {
@@ -51,7 +52,9 @@ internal sealed class OrderBookBenchmark : IBenchmark
         var client = new DecisionService.DecisionServiceClient(stack.Decisions.Channel);
         if (args.Contains("--serve"))
         {
+            // The stack trusts only this process's test issuer, so the CLI needs a token from it (an hour, every role).
             Console.WriteLine($"serving: decisions at {stack.Decisions.Address} (Decisions:StreamWindow {window}); Ctrl+C stops");
+            Console.WriteLine($"DIFFUSION_TOKEN={TestTokens.AllRoles("orderbook-cli")}");
             await Task.Delay(Timeout.Infinite, cancellationToken).ContinueWith(_ => { }, TaskScheduler.Default);
             return 0;
         }

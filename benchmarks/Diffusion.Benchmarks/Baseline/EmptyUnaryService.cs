@@ -8,7 +8,8 @@ namespace Diffusion.Benchmarks.Baseline;
 /// The baseline of every harness: a unary method that does nothing (<c>google.protobuf.Empty</c> in and out), written
 /// the way Grpc.Tools generates a service (a base class carrying <see cref="BindServiceMethodAttribute"/> and a virtual
 /// method that grpc-dotnet binds by name), so it goes through exactly the same server and client paths as any real
-/// method. Use <see cref="EmptyUnaryBaseline"/> to host and measure it next to the calls a harness is about.
+/// method. Use <c>EmptyUnaryBaseline</c> to host and measure it next to the calls a harness is about. The wire check
+/// (benchmarks/Diffusion.WireCheck, which compiles this file too) serves it from a process of its own.
 /// </summary>
 [BindServiceMethod(typeof(EmptyServiceBase), nameof(BindService))]
 internal abstract class EmptyServiceBase

@@ -20,7 +20,8 @@ namespace Diffusion.Benchmarks.Quota;
 
 /// <summary>
 /// Quota throughput and recovery: Reserve+Commit pairs per second and latency over gRPC against the transport's empty
-/// unary call measured in the same run (ratio), then the time to rebuild Redis from a ledger of N reservations.
+/// unary call measured in the same run (ratio), the pairs again at half the measured rate on a fixed schedule (open
+/// loop: the p99 "at half that load"), then the time to rebuild Redis from a ledger of N reservations.
 /// Real redis-server and PostgreSQL (fsync on), one quota replica on Kestrel h2c, clients in the same process.
 /// Args: [--seconds 10] [--concurrency 64] [--rows 1000000] [--pending N] [--fsync on|off] [--skip-throughput] [--skip-rebuild] [--profile]
 /// (--pending: about N of the rows pending, every (rows / N)-th; default every 7th)
@@ -129,6 +130,11 @@ internal sealed class QuotaBenchmark : IBenchmark
             await profiler.PrintAsync(pairs.Elapsed.TotalSeconds, cancellationToken);
         }
 
+        // The latency goal is at half the load just measured: pairs sent on a fixed schedule (open loop), each
+        // timed from when it was due, so a stall delays the pairs behind it and counts against them (no coordinated omission).
+        var halfRate = pairs.PerSecond / 2;
+        var half = await OpenLoopAsync(reserveCommit, halfRate, TimeSpan.FromSeconds(seconds), cancellationToken);
+
         var baseline2 = await MeasureAsync(empty, concurrency, TimeSpan.FromSeconds(seconds), cancellationToken);
         var baseline = (baseline1.PerSecond + baseline2.PerSecond) / 2;
 
@@ -137,6 +143,7 @@ internal sealed class QuotaBenchmark : IBenchmark
         Console.WriteLine("|---|---:|---:|---:|---:|---:|");
         Print("empty unary call (before)", baseline1, baseline);
         Print("Reserve+Commit pair (2 RPCs, 2 ledger writes)", pairs, baseline);
+        Print(string.Create(CultureInfo.InvariantCulture, $"Reserve+Commit pair at half that rate, open loop ({halfRate:F0} pairs/s scheduled)"), half, baseline);
         Print("empty unary call (after)", baseline2, baseline);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"RESOURCE_EXHAUSTED during the pairs measurement: {refused:N0} Reserves ({refused / pairs.Elapsed.TotalSeconds:F0}/s; each counted as an op above, so pairs completed = ops - these), {Interlocked.Read(ref exhaustedCommits):N0} Commits (retried); process working set {Environment.WorkingSet / (1 << 20):N0} MiB"));
@@ -349,6 +356,41 @@ internal sealed class QuotaBenchmark : IBenchmark
             Percentile(all, 0.50),
             Percentile(all, 0.99),
             cpu.TotalMicroseconds / Math.Max(1, all.Length));
+    }
+
+    /// <summary>
+    /// <paramref name="operation"/> started <paramref name="rate"/> times a second on a fixed schedule, whatever is still
+    /// running; each latency runs from when the operation was due, not from when it was sent (wrk2's way), so a stalled
+    /// service makes every operation due behind the stall late.
+    /// </summary>
+    private static async Task<Measurement> OpenLoopAsync(Func<Task> operation, double rate, TimeSpan duration, CancellationToken cancellationToken)
+    {
+        var latencies = new ConcurrentBag<long>();
+        var running = new List<Task>();
+        var cpu = Process.GetCurrentProcess().TotalProcessorTime;
+        var start = Stopwatch.GetTimestamp();
+        var stop = Stopwatch.StartNew();
+        for (var i = 0L; stop.Elapsed < duration && !cancellationToken.IsCancellationRequested; i++)
+        {
+            var due = start + (long)(i / rate * Stopwatch.Frequency);
+            var wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), due);
+            if (wait > TimeSpan.Zero)
+            {
+                await Task.Delay(wait, cancellationToken);
+            }
+
+            running.Add(Task.Run(async () =>
+            {
+                await operation();
+                latencies.Add(Stopwatch.GetTimestamp() - due);
+            }, cancellationToken));
+        }
+
+        await Task.WhenAll(running);
+        var elapsed = stop.Elapsed;
+        cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
+        var all = latencies.Order().ToArray();
+        return new Measurement(elapsed, all.Length / elapsed.TotalSeconds, Percentile(all, 0.50), Percentile(all, 0.99), cpu.TotalMicroseconds / Math.Max(1, all.Length));
     }
 
     private static double Percentile(long[] sorted, double p) =>

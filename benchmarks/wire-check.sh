@@ -59,6 +59,11 @@ if [ $build = 1 ]; then
     && dotnet build -c Release "$repo/benchmarks/Diffusion.WireCheck" >>"$log.build" 2>&1 \
     || { echo "build failed: $log.build" >&2; exit 2; }
 fi
+binaries=("$wirecheck")
+if [ -z "${WIRE_QUOTA:-}" ]; then binaries+=("$apphost"); fi
+for binary in "${binaries[@]}"; do
+  test -x "$binary" || { echo "not built: $binary (run without --no-build)" >&2; exit 2; }
+done
 
 # Waits up to $2 seconds for command $1 to succeed.
 wait_for() {

@@ -72,8 +72,8 @@ internal sealed class ClosedLoop(string name, Func<CancellationToken, Task<Failu
         return new Slice(counts.Sum(c => c.Done), counts.Sum(c => c.Failed), watch.Elapsed);
     }
 
-    /// <summary>p50 and p99 (ms) over every measured slice of this kind.</summary>
-    public (double P50Ms, double P99Ms) Percentiles()
+    /// <summary>p50 and p99 (ms) over every measured slice of this kind; null when no call of it succeeded.</summary>
+    public (double P50Ms, double P99Ms)? Percentiles()
     {
         var all = new LongHistogram(HighestMicros, 3);
         foreach (var histogram in _latencies)
@@ -81,7 +81,7 @@ internal sealed class ClosedLoop(string name, Func<CancellationToken, Task<Failu
             all.Add(histogram);
         }
 
-        return (all.GetValueAtPercentile(50) / 1000.0, all.GetValueAtPercentile(99) / 1000.0);
+        return all.TotalCount == 0 ? null : (all.GetValueAtPercentile(50) / 1000.0, all.GetValueAtPercentile(99) / 1000.0);
     }
 }
 

@@ -163,8 +163,8 @@ internal static class Measure
 
     private static void Row(TextWriter output, string name, double rate, ClosedLoop loop, long failed)
     {
-        var (p50, p99) = loop.Percentiles();
-        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {name} | {rate:N0} | {p50:F2} | {p99:F2} | {failed:N0} |"));
+        var latency = loop.Percentiles() is { } p ? string.Create(CultureInfo.InvariantCulture, $"{p.P50Ms:F2} | {p.P99Ms:F2}") : "n/a | n/a";
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {name} | {rate:N0} | {latency} | {failed:N0} |"));
     }
 
     /// <summary>Calls done over all the slices' time.</summary>

@@ -35,7 +35,7 @@ internal sealed class DecisionsBenchmark : IBenchmark
         var decisions = stack.Decisions;
         // Decisions wired alike but appending nowhere: what the audit trail costs, measured in the same run.
         var unauditedServer = await stack.StartDecisionsVariantAsync(b => b.Services.Replace(ServiceDescriptor.Singleton<IAuditTrail, NoAuditTrail>()));
-        var emptyInvoker = decisions.Channel.CreateCallInvoker();
+        var emptyInvoker = EmptyUnaryBaseline.Invoker(decisions);
         var client = new DecisionService.DecisionServiceClient(decisions.Channel);
         var unaudited = new DecisionService.DecisionServiceClient(unauditedServer.Channel);
         var empty = new Empty();

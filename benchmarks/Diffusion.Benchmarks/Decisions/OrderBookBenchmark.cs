@@ -61,7 +61,7 @@ internal sealed class OrderBookBenchmark : IBenchmark
 
         Console.WriteLine($"orderbook benchmark: {book.Count} orders, window {window}, {callers} unary callers for {Math.Min(unaryOrders, book.Count)} orders, {Environment.ProcessorCount} cores, load average {LoadAverage()}");
         await StreamAsync(client, book.Take(2_000), cancellationToken);
-        var invoker = stack.Decisions.Channel.CreateCallInvoker();
+        var invoker = EmptyUnaryBaseline.Invoker(stack.Decisions);
 
         var before = await EmptyUnaryBaseline.MeasureAsync(invoker, callers, TimeSpan.FromSeconds(5), cancellationToken);
         var stream = await StreamAsync(client, book, cancellationToken);

@@ -69,7 +69,7 @@ internal sealed class QuotaBenchmark : IBenchmark
         var profiler = profile ? new QuotaProfile(redis.ConnectionString, ledger) : null;
         await using var server = await StartQuotaAsync(redis, ledger, "bench:", null, capacity);
         var quota = new QuotaService.QuotaServiceClient(server.Channel);
-        var invoker = server.Channel.CreateCallInvoker();
+        var invoker = EmptyUnaryBaseline.Invoker(server);
         await quota.SetAllocationAsync(new SetAllocationRequest { BucketId = Bucket, Cap = (1L << 53) - 1, Reason = "benchmark" }, cancellationToken: cancellationToken);
 
         var next = 0L;

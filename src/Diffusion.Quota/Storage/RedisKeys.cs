@@ -8,8 +8,14 @@ internal sealed class RedisKeys(string prefix)
     /// <summary>The prefix, e.g. "q:".</summary>
     public string Prefix { get; } = prefix;
 
-    /// <summary>The fencing epoch; absent when Redis is empty (restarted) and must be rebuilt from the ledger.</summary>
-    public RedisKey Epoch { get; } = prefix + "epoch";
+    /// <summary>
+    /// The fencing epoch; absent when Redis is empty (restarted) and must be rebuilt from the ledger. The name carries
+    /// the format of the records (<see cref="RedisRecord"/>, format 2: one string per reservation): a Redis last
+    /// written by a Quota of format 1 (hashes, epoch key <c>q:epoch</c>) has no such key, so this code rebuilds it
+    /// from the ledger (the rebuild deletes every key under the prefix, the old epoch key and hashes included) and never
+    /// reads an old record.
+    /// </summary>
+    public RedisKey Epoch { get; } = prefix + "epoch:v2";
 
     /// <summary>Pending reservations scored by expiry (Unix ms).</summary>
     public RedisKey Expiry { get; } = prefix + "exp";

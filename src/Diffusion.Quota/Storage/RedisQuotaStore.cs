@@ -1,4 +1,3 @@
-using System.Globalization;
 using Diffusion.Quota.Reservations;
 using StackExchange.Redis;
 
@@ -56,19 +55,18 @@ internal sealed class RedisQuotaStore(IConnectionMultiplexer multiplexer, RedisK
         redisKeys[1] = keys.Reservation(reservationId);
         redisKeys[2] = keys.Expiry;
         redisKeys[3] = keys.Buckets;
-        var args = new RedisValue[6 + 3 * draws.Count];
+        var args = new RedisValue[5 + 3 * draws.Count];
         args[0] = epoch;
         args[1] = reservationId;
-        args[2] = fingerprint;
+        args[2] = RedisRecord.Tail(token, expiresAt, epoch, draws, fingerprint);
         args[3] = expiresAt.ToUnixTimeMilliseconds();
-        args[4] = token.ToString("N");
-        args[5] = (long)refusalRetention.TotalSeconds;
+        args[4] = (long)refusalRetention.TotalSeconds;
         for (var i = 0; i < draws.Count; i++)
         {
             redisKeys[4 + i] = keys.Bucket(draws[i].BucketId);
-            args[6 + 3 * i] = draws[i].BucketId;
-            args[7 + 3 * i] = draws[i].Tpp;
-            args[8 + 3 * i] = ruleCaps[i];
+            args[5 + 3 * i] = draws[i].BucketId;
+            args[6 + 3 * i] = draws[i].Tpp;
+            args[7 + 3 * i] = ruleCaps[i];
         }
 
         var reply = (RedisResult[])(await Db.ScriptEvaluateAsync(RedisScripts.Reserve, redisKeys, args))!;
@@ -78,7 +76,7 @@ internal sealed class RedisQuotaStore(IConnectionMultiplexer multiplexer, RedisK
             case "NOTREADY":
                 return new RedisReserveResult.NotReady((string?)reply[1] ?? "");
             case "EXISTS":
-                return new RedisReserveResult.Existing(ParseRecord(reservationId, reply.Skip(1).ToArray(), now));
+                return new RedisReserveResult.Existing(RedisRecord.Parse(reservationId, (string)reply[1]!, now));
             default:
                 var outcome = (ReserveOutcome)(int)reply[1];
                 var balances = Triples(reply, 2, draws.Count);
@@ -179,43 +177,29 @@ internal sealed class RedisQuotaStore(IConnectionMultiplexer multiplexer, RedisK
     }
 
     /// <summary>
-    /// Loads pending reservations' records and their expiry entries at <paramref name="epoch"/> (a rebuild): one HSET per
-    /// record with the fields the Reserve script writes, and one ZADD for all of <paramref name="rows"/>, as plain
-    /// pipelined commands. No script is needed: during a rebuild the epoch key holds the rebuild's marker, so no script
-    /// acts on quota keys until the rebuild has finished; and plain commands cost Redis a third of what one script call
-    /// per 500 records did (docs/benchmarks.md, "Rebuild of Redis from the ledger").
+    /// Loads pending reservations' records and their expiry entries at <paramref name="epoch"/> (a rebuild): one MSET of
+    /// every record of <paramref name="rows"/> (<see cref="RedisRecord"/>, as the Reserve script writes them) and one
+    /// ZADD of their expiries, as plain pipelined commands: two client commands per chunk instead of one per record,
+    /// because the Redis client's work per command bounded the rebuild (docs/benchmarks.md, "Rebuild at 10,000,000
+    /// reservations"). No script is needed: during a rebuild the epoch key holds the rebuild's marker, so no script acts
+    /// on quota keys until the rebuild has finished. MSET sets no expiry, as the Reserve script sets none on a pending
+    /// record.
     /// </summary>
     public Task LoadPendingAsync(long epoch, IReadOnlyList<PendingHold> rows)
     {
         var db = Db;
-        var writes = new Task[rows.Count + 1];
+        var records = new KeyValuePair<RedisKey, RedisValue>[rows.Count];
         var expiry = new SortedSetEntry[rows.Count];
-        RedisValue state = (int)ReservationState.Pending, outcome = (int)ReserveOutcome.Reserved, epochValue = epoch;
         for (var i = 0; i < rows.Count; i++)
         {
             var row = rows[i];
-            var expiresAt = row.ExpiresAt.ToUnixTimeMilliseconds();
-            var fields = new HashEntry[7 + 2 * row.Draws.Count];
-            fields[0] = new HashEntry("s", state);
-            fields[1] = new HashEntry("o", outcome);
-            fields[2] = new HashEntry("f", row.Fingerprint);
-            fields[3] = new HashEntry("x", expiresAt);
-            fields[4] = new HashEntry("t", row.Token.ToString("N"));
-            fields[5] = new HashEntry("e", epochValue);
-            fields[6] = new HashEntry("n", row.Draws.Count);
-            for (var j = 0; j < row.Draws.Count; j++)
-            {
-                var number = (j + 1).ToString(CultureInfo.InvariantCulture);
-                fields[7 + 2 * j] = new HashEntry("b" + number, row.Draws[j].BucketId);
-                fields[8 + 2 * j] = new HashEntry("t" + number, row.Draws[j].Tpp);
-            }
-
-            writes[i] = db.HashSetAsync(keys.Reservation(row.Id), fields);
-            expiry[i] = new SortedSetEntry(row.Id, expiresAt);
+            records[i] = new(
+                keys.Reservation(row.Id),
+                RedisRecord.Format(ReservationState.Pending, ReserveOutcome.Reserved, row.Token, row.ExpiresAt, epoch, row.Draws, row.Fingerprint));
+            expiry[i] = new SortedSetEntry(row.Id, row.ExpiresAt.ToUnixTimeMilliseconds());
         }
 
-        writes[^1] = db.SortedSetAddAsync(keys.Expiry, expiry);
-        return Task.WhenAll(writes);
+        return Task.WhenAll(db.StringSetAsync(records), db.SortedSetAddAsync(keys.Expiry, expiry));
     }
 
     /// <summary>The epoch key's value: a number when ready, a rebuild marker, or null (empty Redis).</summary>
@@ -233,20 +217,8 @@ internal sealed class RedisQuotaStore(IConnectionMultiplexer multiplexer, RedisK
     /// <summary>A reservation's Redis record, or null.</summary>
     public async Task<Reservation?> ReadRecordAsync(string reservationId, DateTimeOffset now)
     {
-        var entries = await Db.HashGetAllAsync(keys.Reservation(reservationId));
-        if (entries.Length == 0)
-        {
-            return null;
-        }
-
-        var flat = new RedisResult[entries.Length * 2];
-        for (var i = 0; i < entries.Length; i++)
-        {
-            flat[2 * i] = RedisResult.Create(entries[i].Name);
-            flat[2 * i + 1] = RedisResult.Create(entries[i].Value);
-        }
-
-        return ParseRecord(reservationId, flat, now);
+        var value = await Db.StringGetAsync(keys.Reservation(reservationId));
+        return value.IsNull ? null : RedisRecord.Parse(reservationId, value!, now);
     }
 
     /// <summary>How many reservations Redis holds as pending.</summary>
@@ -257,31 +229,4 @@ internal sealed class RedisQuotaStore(IConnectionMultiplexer multiplexer, RedisK
 
     /// <summary>Removes an id from the expiry index (its record is gone or no longer pending).</summary>
     public Task RemoveFromExpiryAsync(string reservationId) => Db.SortedSetRemoveAsync(keys.Expiry, reservationId);
-
-    internal static Reservation ParseRecord(string reservationId, RedisResult[] flat, DateTimeOffset now)
-    {
-        var fields = new Dictionary<string, string>(StringComparer.Ordinal);
-        for (var i = 0; i + 1 < flat.Length; i += 2)
-        {
-            fields[(string)flat[i]!] = (string)flat[i + 1]!;
-        }
-
-        var n = int.Parse(fields["n"], CultureInfo.InvariantCulture);
-        var draws = new Draw[n];
-        for (var i = 1; i <= n; i++)
-        {
-            draws[i - 1] = new Draw(fields["b" + i.ToString(CultureInfo.InvariantCulture)], long.Parse(fields["t" + i.ToString(CultureInfo.InvariantCulture)], CultureInfo.InvariantCulture));
-        }
-
-        return new Reservation(
-            reservationId,
-            Guid.ParseExact(fields["t"], "N"),
-            (ReservationState)int.Parse(fields["s"], CultureInfo.InvariantCulture),
-            (ReserveOutcome)int.Parse(fields["o"], CultureInfo.InvariantCulture),
-            fields["f"],
-            DateTimeOffset.FromUnixTimeMilliseconds(long.Parse(fields["x"], CultureInfo.InvariantCulture)),
-            long.Parse(fields["e"], CultureInfo.InvariantCulture),
-            draws,
-            now);
-    }
 }

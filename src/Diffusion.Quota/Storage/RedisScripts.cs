@@ -7,11 +7,14 @@ namespace Diffusion.Quota.Storage;
 /// atomically against every concurrent call on every replica.
 /// </summary>
 /// <remarks>
-/// Layout (see <see cref="RedisKeys"/>; <c>q:</c> is the configurable prefix): <c>q:epoch</c> the fencing epoch (absent after a restart: not ready);
+/// Layout (see <see cref="RedisKeys"/>; <c>q:</c> is the configurable prefix): <c>q:epoch:v2</c> the fencing epoch (absent after a restart: not ready);
 /// <c>q:{b:&lt;bucket&gt;}</c> a hash per bucket (<c>cap</c> only when an officer set one, <c>committed</c>,
-/// <c>pending</c>); <c>q:r:&lt;reservation&gt;</c> a hash per reservation (<c>s</c> state, <c>o</c> outcome,
-/// <c>f</c> fingerprint, <c>x</c> expiry in Unix ms, <c>t</c> attempt token, <c>e</c> epoch, <c>n</c> draw count,
-/// <c>b1</c>/<c>t1</c>... draws); <c>q:exp</c> pending reservations by expiry; <c>q:buckets</c> every bucket used.
+/// <c>pending</c>); <c>q:r:&lt;reservation&gt;</c> a string per reservation, its fields separated by tabs: state,
+/// outcome, attempt token, expiry in Unix ms, epoch, draw count, bucket and TPP of each draw, fingerprint (the layout
+/// and why a tab never occurs in a field: <see cref="RedisRecord"/>; <c>redis-cli GET</c> shows it as
+/// <c>"1\t1\t&lt;token&gt;\t..."</c>); <c>q:exp</c> pending reservations by expiry; <c>q:buckets</c> every bucket used.
+/// Until the record format 2 the epoch key was <c>q:epoch</c> and records were hashes; a Redis written in that format
+/// has no <c>q:epoch:v2</c> and is therefore rebuilt, never read (see <see cref="RedisKeys.Epoch"/>).
 /// States and outcomes are the numbers of <see cref="ReservationState"/> and <see cref="ReserveOutcome"/>, written into
 /// the scripts from the enums (never typed as literals).
 /// Amounts are compared in Lua doubles, exact because every amount and cap is at most 2^53 - 1 (validated), and
@@ -47,9 +50,9 @@ internal static class RedisScripts
 
     /// <summary>
     /// KEYS: epoch, record, expiry set, bucket set, bucket 1..n.
-    /// ARGV: epoch, reservation id, fingerprint, expires-at ms, token, refusal retention s, then per draw:
-    /// bucket id, tpp, cap from the rules (-1: the rules do not define the bucket).
-    /// Returns {"NOTREADY", current epoch} | {"EXISTS", field, value, ...} | {"DONE", outcome, cap1, committed1, pending1, ...}.
+    /// ARGV: epoch, reservation id, the record after its state and outcome (<see cref="RedisRecord.Tail"/>), expires-at
+    /// ms, refusal retention s, then per draw: bucket id, tpp, cap from the rules (-1: the rules do not define the bucket).
+    /// Returns {"NOTREADY", current epoch} | {"EXISTS", record} | {"DONE", outcome, cap1, committed1, pending1, ...}.
     /// A bucket's cap is the officer's (hash field cap) when set, else the rules'. All-or-nothing: any unknown bucket
     /// refuses (UnknownBucket), else any draw over its bucket's cap refuses (Insufficient), else every draw is added to
     /// its bucket's pending amount. Refusals are recorded too, so a retry gets the same answer.
@@ -57,44 +60,35 @@ internal static class RedisScripts
     public static readonly string Reserve = $$"""
         local epoch = redis.call('GET', KEYS[1])
         if epoch ~= ARGV[1] then return {'NOTREADY', epoch or ''} end
-        local existing = redis.call('HGETALL', KEYS[2])
-        if #existing > 0 then
-          table.insert(existing, 1, 'EXISTS')
-          return existing
-        end
+        local existing = redis.call('GET', KEYS[2])
+        if existing then return {'EXISTS', existing} end
         local n = #KEYS - 4
         local caps, committed, pending = {}, {}, {}
         local unknown, insufficient = false, false
         for i = 1, n do
           local h = redis.call('HMGET', KEYS[4 + i], 'cap', 'committed', 'pending')
-          local cap = tonumber(h[1]) or tonumber(ARGV[6 + 3 * i])
+          local cap = tonumber(h[1]) or tonumber(ARGV[5 + 3 * i])
           caps[i] = cap
           committed[i] = tonumber(h[2]) or 0
           pending[i] = tonumber(h[3]) or 0
           if cap < 0 then
             unknown = true
-          elseif cap - committed[i] - pending[i] < tonumber(ARGV[5 + 3 * i]) then
+          elseif cap - committed[i] - pending[i] < tonumber(ARGV[4 + 3 * i]) then
             insufficient = true
           end
         end
         local outcome = {{Reserved}}
         if unknown then outcome = {{UnknownBucket}} elseif insufficient then outcome = {{Insufficient}} end
-        local record = {'s', outcome == {{Reserved}} and {{Pending}} or {{Refused}}, 'o', outcome, 'f', ARGV[3], 'x', ARGV[4], 't', ARGV[5], 'e', ARGV[1], 'n', n}
-        for i = 1, n do
-          table.insert(record, 'b' .. i)
-          table.insert(record, ARGV[4 + 3 * i])
-          table.insert(record, 't' .. i)
-          table.insert(record, ARGV[5 + 3 * i])
-        end
-        redis.call('HSET', KEYS[2], unpack(record))
+        local state = outcome == {{Reserved}} and {{Pending}} or {{Refused}}
+        redis.call('SET', KEYS[2], state .. '\t' .. outcome .. '\t' .. ARGV[3])
         if outcome == {{Reserved}} then
           for i = 1, n do
-            pending[i] = redis.call('HINCRBY', KEYS[4 + i], 'pending', ARGV[5 + 3 * i])
-            redis.call('SADD', KEYS[4], ARGV[4 + 3 * i])
+            pending[i] = redis.call('HINCRBY', KEYS[4 + i], 'pending', ARGV[4 + 3 * i])
+            redis.call('SADD', KEYS[4], ARGV[3 + 3 * i])
           end
           redis.call('ZADD', KEYS[3], ARGV[4], ARGV[2])
         else
-          redis.call('EXPIRE', KEYS[2], ARGV[6])
+          redis.call('EXPIRE', KEYS[2], ARGV[5])
         end
         local reply = {'DONE', outcome}
         for i = 1, n do
@@ -118,19 +112,20 @@ internal static class RedisScripts
         if redis.call('GET', KEYS[1]) ~= ARGV[1] then return {'NOTREADY'} end
         {{AppendBuckets}}
         local function answer(status) return append_buckets({status}, 4) end
-        local h = redis.call('HMGET', KEYS[2], 's', 't')
-        if not h[1] then return answer('MISSING') end
-        if h[2] ~= ARGV[2] then return answer('OTHER') end
-        if h[1] == ARGV[3] then return answer('SAME') end
-        if h[1] ~= '{{Pending}}' then return answer('CONFLICT') end
+        local record = redis.call('GET', KEYS[2])
+        if not record then return answer('MISSING') end
+        -- The record's state is its first field, the token its third (RedisRecord).
+        local state, rest = string.match(record, '^([^\t]*)(\t.*)$')
+        if string.match(rest, '^\t[^\t]*\t([^\t]*)') ~= ARGV[2] then return answer('OTHER') end
+        if state == ARGV[3] then return answer('SAME') end
+        if state ~= '{{Pending}}' then return answer('CONFLICT') end
         for i = 4, #KEYS do
           local tpp = ARGV[2 + i]
           redis.call('HINCRBY', KEYS[i], 'pending', '-' .. tpp)
           if ARGV[3] == '{{Committed}}' then redis.call('HINCRBY', KEYS[i], 'committed', tpp) end
         end
-        redis.call('HSET', KEYS[2], 's', ARGV[3])
+        redis.call('SET', KEYS[2], ARGV[3] .. rest, 'EX', ARGV[4])
         redis.call('ZREM', KEYS[3], ARGV[5])
-        redis.call('EXPIRE', KEYS[2], ARGV[4])
         return answer('APPLIED')
         """;
 

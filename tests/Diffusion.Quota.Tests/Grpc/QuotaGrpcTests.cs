@@ -185,6 +185,9 @@ public sealed class QuotaGrpcTests(RedisFixture redis, PostgresFixture postgres)
         await AssertHostileAsync("reservation_id:", () => client.ReserveAsync(new ReserveRequest { ReservationId = "\0", Draws = { new Draw { BucketId = "lpp/c/2026", Tpp = 1 } } }).ResponseAsync);
         await AssertHostileAsync("reservation_id:", () => client.ReserveAsync(new ReserveRequest { ReservationId = "a\u0000b", Draws = { new Draw { BucketId = "lpp/c/2026", Tpp = 1 } } }).ResponseAsync);
         await AssertHostileAsync("draws[0].bucket_id:", () => client.ReserveAsync(new ReserveRequest { ReservationId = "a", Draws = { new Draw { BucketId = "lpp/c\u0000/2026", Tpp = 1 } } }).ResponseAsync);
+        // A tab separates the fields of a reservation's Redis record (RedisRecord): no id or bucket may hold one.
+        await AssertHostileAsync("reservation_id:", () => client.ReserveAsync(new ReserveRequest { ReservationId = "a\tb", Draws = { new Draw { BucketId = "lpp/c/2026", Tpp = 1 } } }).ResponseAsync);
+        await AssertHostileAsync("draws[0].bucket_id:", () => client.ReserveAsync(new ReserveRequest { ReservationId = "a", Draws = { new Draw { BucketId = "lpp/c\t/2026", Tpp = 1 } } }).ResponseAsync);
         await AssertHostileAsync("reservation_id:", () => client.CommitAsync(new CommitRequest { ReservationId = "\0" }).ResponseAsync);
         await AssertHostileAsync("reservation_id:", () => client.ReleaseAsync(new ReleaseRequest { ReservationId = "a\u0000b" }).ResponseAsync);
         await AssertHostileAsync("reservation_id:", () => client.GetReservationAsync(new GetReservationRequest { ReservationId = "\u001b[2J" }).ResponseAsync);

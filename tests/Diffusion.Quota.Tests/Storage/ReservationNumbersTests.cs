@@ -54,7 +54,7 @@ public sealed class ReservationNumbersTests(RedisFixture redis, PostgresFixture 
         Assert.Contains($"r.state = {(int)ReservationState.Pending}", LedgerStatements.Transition, StringComparison.Ordinal);
         Assert.Contains($"THEN {(int)ReservationState.Expired}", LedgerStatements.Transition, StringComparison.Ordinal);
         Assert.Contains($"state <> {(int)ReservationState.Refused}", LedgerStatements.Insert, StringComparison.Ordinal);
-        Assert.Contains($"h[1] ~= '{(int)ReservationState.Pending}'", RedisScripts.Apply, StringComparison.Ordinal);
+        Assert.Contains($"state ~= '{(int)ReservationState.Pending}'", RedisScripts.Apply, StringComparison.Ordinal);
         Assert.Contains($"outcome == {(int)ReserveOutcome.Reserved} and {(int)ReservationState.Pending} or {(int)ReservationState.Refused}", RedisScripts.Reserve, StringComparison.Ordinal);
         Assert.DoesNotContain("{{", RedisScripts.Reserve + RedisScripts.Apply, StringComparison.Ordinal);
     }

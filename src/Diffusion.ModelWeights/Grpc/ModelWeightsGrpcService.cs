@@ -74,15 +74,17 @@ internal sealed partial class ModelWeightsGrpcService(
         }
     }
 
+    // Debug: one line per call on every order's path (Decisions' audit trail keeps what was decided); at Information
+    // they were a measurable part of an order book's cost.
     private static partial class Log
     {
-        [LoggerMessage(1, LogLevel.Information, "4E091 evaluated under {RuleSet}: controlled={Controlled} exception={LicenseException} review={ReviewPolicy}")]
+        [LoggerMessage(1, LogLevel.Debug, "4E091 evaluated under {RuleSet}: controlled={Controlled} exception={LicenseException} review={ReviewPolicy}")]
         public static partial void Evaluated(ILogger logger, string ruleSet, bool controlled, string licenseException, string reviewPolicy);
 
-        [LoggerMessage(2, LogLevel.Information, "Red Flag 28 assessed under {RuleSet}: raised={RedFlag}")]
+        [LoggerMessage(2, LogLevel.Debug, "Red Flag 28 assessed under {RuleSet}: raised={RedFlag}")]
         public static partial void TrainingAssessed(ILogger logger, string ruleSet, bool redFlag);
 
-        [LoggerMessage(3, LogLevel.Information, "Rule set {RuleSet} has no 4E091: not controlled")]
+        [LoggerMessage(3, LogLevel.Debug, "Rule set {RuleSet} has no 4E091: not controlled")]
         public static partial void NotInRuleSet(ILogger logger, string ruleSet);
     }
 }

@@ -1,5 +1,5 @@
 using System.Globalization;
-using System.Text;
+using System.Runtime.CompilerServices;
 using Diffusion.Quota.Reservations;
 
 namespace Diffusion.Quota.Storage;
@@ -28,26 +28,52 @@ internal static class RedisRecord
     private const int Fixed = 6;
 
     /// <summary>The whole record.</summary>
-    public static string Format(ReservationState state, ReserveOutcome outcome, Guid token, DateTimeOffset expiresAt, long epoch, IReadOnlyList<Draw> draws, string fingerprint) =>
-        AppendTail(
-            Builder(draws, fingerprint).Append(CultureInfo.InvariantCulture, $"{(int)state}{Separator}{(int)outcome}{Separator}"),
-            token, expiresAt, epoch, draws, fingerprint).ToString();
+    public static string Format(ReservationState state, ReserveOutcome outcome, Guid token, DateTimeOffset expiresAt, long epoch, IReadOnlyList<Draw> draws, string fingerprint)
+    {
+        var text = Text(stackalloc char[StackChars]);
+        text.AppendFormatted((int)state);
+        text.AppendFormatted(Separator);
+        text.AppendFormatted((int)outcome);
+        text.AppendFormatted(Separator);
+        AppendTail(ref text, token, expiresAt, epoch, draws, fingerprint);
+        return text.ToStringAndClear();
+    }
 
     /// <summary>The record after its state and outcome (what the Reserve script completes once it has decided them).</summary>
-    public static string Tail(Guid token, DateTimeOffset expiresAt, long epoch, IReadOnlyList<Draw> draws, string fingerprint) =>
-        AppendTail(Builder(draws, fingerprint), token, expiresAt, epoch, draws, fingerprint).ToString();
-
-    private static StringBuilder Builder(IReadOnlyList<Draw> draws, string fingerprint) => new(64 + 48 * draws.Count + fingerprint.Length);
-
-    private static StringBuilder AppendTail(StringBuilder builder, Guid token, DateTimeOffset expiresAt, long epoch, IReadOnlyList<Draw> draws, string fingerprint)
+    public static string Tail(Guid token, DateTimeOffset expiresAt, long epoch, IReadOnlyList<Draw> draws, string fingerprint)
     {
-        builder.Append(CultureInfo.InvariantCulture, $"{token:N}{Separator}{expiresAt.ToUnixTimeMilliseconds()}{Separator}{epoch}{Separator}{draws.Count}{Separator}");
+        var text = Text(stackalloc char[StackChars]);
+        AppendTail(ref text, token, expiresAt, epoch, draws, fingerprint);
+        return text.ToStringAndClear();
+    }
+
+    /// <summary>
+    /// Characters formatted on the stack before the text moves to a pooled array: a rebuild formats a million records,
+    /// and a stack buffer with one string at the end took half the time of a StringBuilder there (docs/benchmarks.md).
+    /// </summary>
+    private const int StackChars = 256;
+
+    private static DefaultInterpolatedStringHandler Text(Span<char> buffer) => new(0, 0, CultureInfo.InvariantCulture, buffer);
+
+    private static void AppendTail(ref DefaultInterpolatedStringHandler text, Guid token, DateTimeOffset expiresAt, long epoch, IReadOnlyList<Draw> draws, string fingerprint)
+    {
+        text.AppendFormatted(token, "N");
+        text.AppendFormatted(Separator);
+        text.AppendFormatted(expiresAt.ToUnixTimeMilliseconds());
+        text.AppendFormatted(Separator);
+        text.AppendFormatted(epoch);
+        text.AppendFormatted(Separator);
+        text.AppendFormatted(draws.Count);
         foreach (var draw in draws)
         {
-            builder.Append(CultureInfo.InvariantCulture, $"{draw.BucketId}{Separator}{draw.Tpp}{Separator}");
+            text.AppendFormatted(Separator);
+            text.AppendFormatted(draw.BucketId);
+            text.AppendFormatted(Separator);
+            text.AppendFormatted(draw.Tpp);
         }
 
-        return builder.Append(fingerprint);
+        text.AppendFormatted(Separator);
+        text.AppendFormatted(fingerprint);
     }
 
     /// <summary>Reads a record written by <see cref="Format"/> or completed by the Reserve script.</summary>

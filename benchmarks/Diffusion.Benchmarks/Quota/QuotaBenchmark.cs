@@ -347,15 +347,7 @@ internal sealed class QuotaBenchmark : IBenchmark
                 mine.Add(Stopwatch.GetTimestamp() - start);
             }
         }, cancellationToken)));
-        var elapsed = stop.Elapsed;
-        cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
-        var all = latencies.SelectMany(l => l).Order().ToArray();
-        return new Measurement(
-            elapsed,
-            all.Length / elapsed.TotalSeconds,
-            Percentile(all, 0.50),
-            Percentile(all, 0.99),
-            cpu.TotalMicroseconds / Math.Max(1, all.Length));
+        return Measurement.Of(latencies.SelectMany(l => l), stop.Elapsed, Process.GetCurrentProcess().TotalProcessorTime - cpu);
     }
 
     /// <summary>
@@ -389,13 +381,11 @@ internal sealed class QuotaBenchmark : IBenchmark
         }
 
         await Task.WhenAll(running);
-        var elapsed = stop.Elapsed;
-        cpu = Process.GetCurrentProcess().TotalProcessorTime - cpu;
-        var all = latencies.Order().ToArray();
+        var measured = Measurement.Of(latencies, stop.Elapsed, Process.GetCurrentProcess().TotalProcessorTime - cpu);
         var late = lateness.Order().ToArray();
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"open loop at {rate:F0}/s: operations started late by p50 {Percentile(late, 0.50):F2} ms, p99 {Percentile(late, 0.99):F2} ms (the generator's own lag on these cores; counted in the latencies)"));
-        return new Measurement(elapsed, all.Length / elapsed.TotalSeconds, Percentile(all, 0.50), Percentile(all, 0.99), cpu.TotalMicroseconds / Math.Max(1, all.Length));
+        return measured;
     }
 
     private static double Percentile(long[] sorted, double p) =>
@@ -418,7 +408,15 @@ internal sealed class QuotaBenchmark : IBenchmark
     }
 
     /// <summary>One measurement; CpuUsPerOp is this process's CPU time (client and service together) per operation.</summary>
-    private sealed record Measurement(TimeSpan Elapsed, double PerSecond, double P50Ms, double P99Ms, double CpuUsPerOp);
+    private sealed record Measurement(TimeSpan Elapsed, double PerSecond, double P50Ms, double P99Ms, double CpuUsPerOp)
+    {
+        /// <summary>The measurement of operations that took <paramref name="latencies"/> (Stopwatch ticks) in <paramref name="elapsed"/>.</summary>
+        public static Measurement Of(IEnumerable<long> latencies, TimeSpan elapsed, TimeSpan cpu)
+        {
+            var sorted = latencies.Order().ToArray();
+            return new Measurement(elapsed, sorted.Length / elapsed.TotalSeconds, Percentile(sorted, 0.50), Percentile(sorted, 0.99), cpu.TotalMicroseconds / Math.Max(1, sorted.Length));
+        }
+    }
 
     private sealed class CaptureLoggerProvider(ConcurrentQueue<string> lines) : ILoggerProvider
     {

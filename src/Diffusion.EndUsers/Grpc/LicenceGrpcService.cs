@@ -64,11 +64,10 @@ internal sealed class LicenceGrpcService(LicenceStore store, LicenceGrants grant
             var counting = grants.CountingOf(record, RequestFields.OptionalId(request.RuleSet, "rule_set"));
             record = record with { AllocationBucketId = counting.BucketId };
 
-            // Other terms under a recorded number are refused (the store answers ALREADY_EXISTS) before anything is
-            // drawn for them.
-            if (await store.GetAsync(number, context.CancellationToken) is { } stored && !stored.SameTerms(record))
+            // Other terms under a recorded number are refused (ALREADY_EXISTS) before anything is drawn for them.
+            if (await store.GetAsync(number, context.CancellationToken) is { } stored)
             {
-                await store.RecordAsync(record, context.CancellationToken);
+                LicenceStore.SameTermsOrConflict(stored, record);
             }
 
             // At grant: reserve the country allocation, record, then commit; a failure between leaves a reservation

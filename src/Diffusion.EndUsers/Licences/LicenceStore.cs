@@ -62,10 +62,17 @@ internal sealed class LicenceStore(NpgsqlDataSource dataSource)
         }
 
         var stored = await GetAsync(licence.Number, cancellationToken) ?? throw new InvalidOperationException($"licence {licence.Number} vanished");
-        return stored.SameTerms(licence)
+        return SameTermsOrConflict(stored, licence);
+    }
+
+    /// <summary>
+    /// <paramref name="stored"/> when <paramref name="licence"/> repeats its terms (a retry); else ALREADY_EXISTS naming
+    /// licence.number, because a recorded licence is never changed.
+    /// </summary>
+    public static LicenceRecord SameTermsOrConflict(LicenceRecord stored, LicenceRecord licence) =>
+        stored.SameTerms(licence)
             ? stored
             : throw new IdempotencyConflictException("licence.number", $"licence {licence.Number} is already recorded with other terms (recorded by {stored.RecordedBy} at {stored.RecordedAt:u}); a licence is never changed");
-    }
 
     /// <summary>One licence, or null.</summary>
     public async Task<LicenceRecord?> GetAsync(string number, CancellationToken cancellationToken) =>
